@@ -1,0 +1,15 @@
+"""Test settings: the base settings with only what tests need changed."""
+
+import os
+
+# Tests run without DEBUG (production code paths) and need a key of their own.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("EMAIL_URL", "locmem:")
+
+from settings.base import *  # noqa: F403
+
+# A fast hasher: the suite creates hundreds of accounts; Argon2 is exercised by its own test.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

@@ -1,0 +1,3 @@
+"""Survey routes under /api/surveys/ and the survey page."""
+
+urlpatterns: list = []

@@ -1,0 +1,150 @@
+"""Settings read from the environment: refusing to start, URL switches, deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROD_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-production-like-secret-key-with-enough-entropy-0123456789abcdefABCDEF",
+    "ALLOWED_HOSTS": "canvass.example.org",
+    "DJANGO_SETTINGS_MODULE": "settings.base",
+}
+
+
+# What settings.test puts into this process's environment, kept from the subprocesses.
+TEST_ONLY_VARIABLES = (
+    "SECRET_KEY",
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "EMAIL_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "REDIS_URL",
+)
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_startup_without_secret_key_fails_with_one_line():
+    result = run_python(
+        "import django; django.setup()", DJANGO_SETTINGS_MODULE="settings.base", DEBUG="0"
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_manage_py_check_without_secret_key_fails_with_one_line():
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Canvass refuses to start: SECRET_KEY is not set")
+
+
+def test_production_refuses_the_development_key():
+    from settings.base import DEV_SECRET_KEY
+
+    result = run_python(
+        "import django; django.setup()",
+        DJANGO_SETTINGS_MODULE="settings.base",
+        DEBUG="0",
+        SECRET_KEY=DEV_SECRET_KEY,
+    )
+    assert result.returncode == 1
+    assert "development key" in result.stderr
+
+
+def test_debug_starts_with_the_development_key():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        DJANGO_SETTINGS_MODULE="settings.base",
+        DEBUG="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize(
+    ("env", "engine", "cache_backend"),
+    [
+        ({}, "django.db.backends.sqlite3", "django.core.cache.backends.db.DatabaseCache"),
+        (
+            {"DATABASE_URL": "postgres://u@db.invalid:5432/x", "REDIS_URL": "redis://r.invalid/1"},
+            "django.db.backends.postgresql",
+            "django_redis.cache.RedisCache",
+        ),
+    ],
+)
+def test_database_and_cache_follow_the_environment(env, engine, cache_backend):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE']); print(s.CACHES['default']['BACKEND']); "
+        "print(s.DATABASES['default']['CONN_HEALTH_CHECKS'])"
+    )
+    result = run_python(code, **PROD_ENV, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [engine, cache_backend, "True"]
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**clean, **PROD_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("console:", {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+        (
+            "smtp+tls://me:p%40ss@mail.example.org:587",
+            {
+                "EMAIL_HOST": "mail.example.org",
+                "EMAIL_PORT": 587,
+                "EMAIL_USE_TLS": True,
+                "EMAIL_HOST_USER": "me",
+                "EMAIL_HOST_PASSWORD": "p@ss",
+                "EMAIL_USE_SSL": False,
+            },
+        ),
+        ("smtp+ssl://mail.example.org", {"EMAIL_PORT": 465, "EMAIL_USE_SSL": True}),
+        ("file:///var/mail/canvass", {"EMAIL_FILE_PATH": "/var/mail/canvass"}),
+    ],
+)
+def test_email_url_is_parsed(url, expected):
+    from settings.email import transport_from_url
+
+    parsed = transport_from_url(url)
+    assert {key: parsed[key] for key in expected} == expected
