@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.test import Client, TestCase
 from rest_framework.test import APIClient
 
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -47,13 +48,38 @@ def user(db):
     return UserFactory()
 
 
+class CommitEachRequestMixin:
+    """Run the request's `transaction.on_commit` callbacks when it returns, as a real commit would.
+
+    pytest-django wraps each test in a transaction that never commits, so without this the mail
+    a request queues after commit would never leave inside a test.
+    """
+
+    def request(self, *args, **kwargs):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(*args, **kwargs)
+
+
+class CommittingClient(CommitEachRequestMixin, Client):
+    pass
+
+
+class CommittingAPIClient(CommitEachRequestMixin, APIClient):
+    pass
+
+
+@pytest.fixture
+def client() -> Client:
+    return CommittingClient()
+
+
 @pytest.fixture
 def api_client() -> APIClient:
-    return APIClient()
+    return CommittingAPIClient()
 
 
 @pytest.fixture
 def auth_client(user) -> APIClient:
-    client = APIClient()
+    client = CommittingAPIClient()
     client.force_authenticate(user)
     return client
