@@ -163,7 +163,8 @@ STORAGES = {
 }
 # Serve straight from the apps' static folders: no collectstatic step is needed before serving.
 WHITENOISE_USE_FINDERS = True
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+# WhiteNoise warns while STATIC_ROOT is absent; until collectstatic runs the finders serve.
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- security --- https://docs.djangoproject.com/en/5.2/ref/settings/#security
@@ -224,6 +225,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # No call to the public validator service: the docs work offline.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": True},
 }
 
 # --- integrations ---
