@@ -1,3 +1,40 @@
-"""Survey routes under /api/surveys/ and the survey page."""
+"""Survey routes under /api/surveys/ and the survey page (CONTRACT.md section 5)."""
 
-urlpatterns: list = []
+from django.urls import path, re_path
+from rest_framework.routers import SimpleRouter
+
+from surveys import pages, views
+
+router = SimpleRouter()
+router.register("api/surveys", views.SurveyViewSet, basename="survey")
+
+urlpatterns = [
+    *router.urls,
+    path(
+        "api/surveys/<int:survey_pk>/responses/",
+        views.SurveyResponsesView.as_view(),
+        name="survey-responses",
+    ),
+    path(
+        "api/surveys/<int:survey_pk>/invitations/",
+        views.SurveyInvitationsView.as_view(),
+        name="survey-invitations",
+    ),
+    path(
+        "api/surveys/<int:survey_pk>/invitations/<int:invitation_pk>/",
+        views.SurveyInvitationDetailView.as_view(),
+        name="survey-invitation-detail",
+    ),
+    path(
+        "api/surveys/<int:survey_pk>/reviewers/",
+        views.SurveyReviewersView.as_view(),
+        name="survey-reviewers",
+    ),
+    path(
+        "api/surveys/<int:survey_pk>/reviewers/<int:reviewer_pk>/",
+        views.SurveyReviewerDetailView.as_view(),
+        name="survey-reviewer-detail",
+    ),
+    re_path(r"^api/surveys/", views.api_not_found),
+    path("surveys/<int:survey_id>", pages.survey_page, name="survey-page"),
+]

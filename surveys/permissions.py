@@ -1,0 +1,134 @@
+"""Who may see, answer, review and manage a survey: the one place every survey view asks.
+
+Invitations and reviewers are stored by address and matched against the viewer's *confirmed*
+account at query time, so an invitee or reviewer who signs up and confirms later gains access,
+and adding an address reveals nothing about whether an account has it.
+"""
+
+from enum import StrEnum
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Lower
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from accounts.models import User
+from surveys.models import Invitation, Reviewer, Survey
+
+SEEN_BY_AUDIENCE = (Survey.Status.PUBLISHED, Survey.Status.CLOSED)
+
+
+def _address_matches_viewer(model: type[Invitation] | type[Reviewer], user) -> Exists:
+    """Rows of `model` for the survey whose address is the viewer's confirmed address."""
+    confirmed_address = (
+        User.objects.confirmed()
+        .filter(pk=user.pk)
+        .annotate(address=Lower("email"))
+        .values("address")
+    )
+    return Exists(
+        model.objects.filter(survey=OuterRef("pk"))
+        .alias(address=Lower("email"))
+        .filter(address__in=confirmed_address)
+    )
+
+
+def viewer_is_invited(user) -> Exists:
+    """True for the surveys whose invitations include the viewer's confirmed address."""
+    return _address_matches_viewer(Invitation, user)
+
+
+def viewer_is_reviewer(user) -> Exists:
+    """True for the surveys whose reviewers include the viewer's confirmed address."""
+    return _address_matches_viewer(Reviewer, user)
+
+
+def _viewer_flag(survey: Survey, name: str) -> bool:
+    """A role flag surveys_visible_to() annotated the survey with (missing = a bug, not False)."""
+    return bool(getattr(survey, name))
+
+
+def surveys_visible_to(user) -> QuerySet[Survey]:
+    """Every survey `user` may see, annotated with the viewer's roles the checks below read.
+
+    Someone else's draft, or an invited-only survey the viewer was not invited to, is not in
+    it: views answer 404 for those, never revealing that they exist.
+    """
+    seen_by_everyone = Q(audience=Survey.Audience.PUBLIC, status__in=SEEN_BY_AUDIENCE)
+    if not user.is_authenticated:
+        return Survey.objects.filter(seen_by_everyone).annotate(
+            viewer_is_reviewer=Value(False), viewer_is_invited=Value(False)
+        )
+    return Survey.objects.annotate(
+        viewer_is_reviewer=viewer_is_reviewer(user),
+        viewer_is_invited=viewer_is_invited(user),
+    ).filter(
+        seen_by_everyone
+        | Q(owner=user)
+        | Q(viewer_is_reviewer=True)
+        | Q(viewer_is_invited=True, status__in=SEEN_BY_AUDIENCE)
+    )
+
+
+def may_manage(user, survey: Survey) -> bool:
+    """Edit, delete, publish, close, invite and pick reviewers: the owner only."""
+    return bool(user.is_authenticated and survey.owner_id == user.pk)
+
+
+def may_review(user, survey: Survey) -> bool:
+    """Read results and responses: the owner and the confirmed reviewers."""
+    return may_manage(user, survey) or bool(
+        user.is_authenticated and _viewer_flag(survey, "viewer_is_reviewer")
+    )
+
+
+def may_respond(user, survey: Survey) -> bool:
+    """Answer it (while it accepts responses): anyone signed in; invitees only if invited-only."""
+    if not user.is_authenticated:
+        return False
+    return survey.audience == Survey.Audience.PUBLIC or _viewer_flag(survey, "viewer_is_invited")
+
+
+def may_view(user, survey: Survey) -> bool:
+    """Any survey from surveys_visible_to(); the queryset already made this decision."""
+    return True
+
+
+class Capability(StrEnum):
+    VIEW = "view"
+    RESPOND = "respond"
+    REVIEW = "review"
+    MANAGE = "manage"
+
+
+CHECKS = {
+    Capability.VIEW: may_view,
+    Capability.RESPOND: may_respond,
+    Capability.REVIEW: may_review,
+    Capability.MANAGE: may_manage,
+}
+
+DENIED_MESSAGES = {
+    Capability.VIEW: "You may not see this survey.",
+    Capability.RESPOND: "You are not invited to respond to this survey.",
+    Capability.REVIEW: "Only the survey's owner and reviewers may see this.",
+    Capability.MANAGE: "Only the survey's owner may do this.",
+}
+
+
+class SurveyAccess(BasePermission):
+    """DRF permission for survey routes: anonymous writes are 401, the rest per capability.
+
+    A view says which capability each request needs through `survey_capability(request)`;
+    its queryset comes from `surveys_visible_to()`, so what the caller may not see is 404
+    before this check runs, and what they see but may not do is 403 (401 when anonymous).
+    """
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or bool(
+            request.user and request.user.is_authenticated
+        )
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        capability = view.survey_capability(request)
+        self.message = DENIED_MESSAGES[capability]
+        return CHECKS[capability](request.user, obj)

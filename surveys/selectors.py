@@ -1,0 +1,286 @@
+"""Reads of surveys: lists, details, results (database aggregations) and response exports."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from surveys.models import Answer, AnswerChoice, Choice, Question, Response, Survey
+from surveys.permissions import surveys_visible_to, viewer_is_invited, viewer_is_reviewer
+
+ROLES = ("owner", "invited", "reviewer", "responded")
+# Results list at most this many text answers per question, newest first; `answered` still
+# counts them all, and the responses export holds every one.
+TEXT_ANSWERS_LIMIT = 50
+# The CSV export reads this many responses (and their answers) per round trip.
+EXPORT_CHUNK_SIZE = 1000
+EXPORT_FIXED_COLUMNS = ["response_id", "respondent", "submitted_at"]
+
+
+def with_questions(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
+    """Surveys with their questions and choices in position order: three queries in all."""
+    return surveys.prefetch_related(
+        Prefetch("questions", queryset=Question.objects.prefetch_related("choices"))
+    )
+
+
+def survey_list(*, user, role: str | None = None) -> QuerySet[Survey]:
+    """The surveys `user` may see, optionally only those they own, were invited to, may review
+    or have answered."""
+    surveys = surveys_visible_to(user)
+    if role and not user.is_authenticated:
+        return surveys.none()
+    if role == "owner":
+        surveys = surveys.filter(owner=user)
+    elif role == "invited":
+        surveys = surveys.filter(viewer_is_invited(user))
+    elif role == "reviewer":
+        surveys = surveys.filter(viewer_is_reviewer(user))
+    elif role == "responded":
+        surveys = surveys.filter(
+            Exists(Response.objects.filter(survey=OuterRef("pk"), respondent=user))
+        )
+    return with_questions(surveys)
+
+
+def has_responded(*, survey: Survey, user) -> bool:
+    return user.is_authenticated and survey.responses.filter(respondent=user).exists()
+
+
+# --- results ---
+
+
+@dataclass
+class ChoiceResult:
+    id: int
+    text: str
+    count: int
+    percent: float
+
+
+@dataclass
+class RatingResult:
+    average: float | None
+    distribution: dict[str, int]
+
+
+@dataclass
+class QuestionResult:
+    id: int
+    kind: str
+    answered: int
+    choices: list[ChoiceResult] | None = None
+    rating: RatingResult | None = None
+    text_answers: list[str] | None = None
+
+
+@dataclass
+class SurveyResults:
+    survey: int
+    responses: int
+    questions: list[QuestionResult]
+
+
+def _rounded(value: Decimal, places: str) -> float:
+    """Half-up rounding, as people round (Python's round() would give 0.1 * 125 = 12.4)."""
+    return float(value.quantize(Decimal(places), rounding=ROUND_HALF_UP))
+
+
+def _percent(count: int, answered: int) -> float:
+    return _rounded(Decimal(count * 100) / answered, "0.1") if answered else 0.0
+
+
+def _count_per(model, **match) -> Subquery:
+    """COUNT(*) of `model` rows matching `match` (with OuterRef values), as a subquery.
+
+    Each count is read from an index, per outer row, so the cost follows the survey's own
+    answers, not the size of the whole table.
+    """
+    key = next(iter(match))
+    return Subquery(
+        model.objects.filter(**match)
+        .order_by()
+        .values(key)
+        .annotate(total=Count("*"))
+        .values("total"),
+        output_field=IntegerField(),
+    )
+
+
+def survey_results(survey: Survey) -> SurveyResults:
+    """Counts, percentages, rating averages and distributions, and the newest text answers.
+
+    Everything is computed by the database: one query for the response count, one for the
+    questions with their answered counts, then one per question kind present (choice counts,
+    rating distributions, the newest text answers), whatever the number of questions.
+    """
+    newest_text_answers = (
+        Answer.objects.filter(question=OuterRef("pk"))
+        .order_by("-id")
+        .values("id")[TEXT_ANSWERS_LIMIT - 1 : TEXT_ANSWERS_LIMIT]
+    )
+    questions = list(
+        survey.questions.annotate(
+            answered=Coalesce(_count_per(Answer, question=OuterRef("pk")), 0),
+            # The id of the oldest text answer still among the newest TEXT_ANSWERS_LIMIT.
+            text_cutoff=Case(
+                When(kind=Question.Kind.TEXT, then=Subquery(newest_text_answers)),
+                output_field=IntegerField(),
+            ),
+        ).only("id", "kind", "scale_max")
+    )
+    results = {
+        question.pk: QuestionResult(
+            id=question.pk,
+            kind=question.kind,
+            answered=question.answered,  # type: ignore[attr-defined]
+        )
+        for question in questions
+    }
+
+    choice_questions = [question for question in questions if question.has_choices]
+    if choice_questions:
+        choice_results: dict[int, list[ChoiceResult]] = {q.pk: [] for q in choice_questions}
+        choices = (
+            Choice.objects.filter(question__in=choice_questions)
+            .annotate(count=Coalesce(_count_per(AnswerChoice, choice=OuterRef("pk")), 0))
+            .order_by("question_id", "position")
+            .values_list("id", "question_id", "text", "count")
+        )
+        for choice_id, question_id, text, count in choices:
+            percent = _percent(count, results[question_id].answered)
+            choice_results[question_id].append(
+                ChoiceResult(id=choice_id, text=text, count=count, percent=percent)
+            )
+        for question_id, choice_list in choice_results.items():
+            results[question_id].choices = choice_list
+
+    rating_questions = [q for q in questions if q.kind == Question.Kind.RATING]
+    if rating_questions:
+        distributions = {
+            question.pk: dict.fromkeys(range(1, (question.scale_max or 0) + 1), 0)
+            for question in rating_questions
+        }
+        counted = (
+            Answer.objects.filter(question__in=rating_questions, rating__isnull=False)
+            .order_by()
+            .values_list("question_id", "rating")
+            .annotate(total=Count("*"))
+        )
+        for question_id, rating, total in counted:
+            distributions[question_id][rating] = total
+        for question_id, distribution in distributions.items():
+            answered = sum(distribution.values())
+            points = sum(value * total for value, total in distribution.items())
+            results[question_id].rating = RatingResult(
+                average=_rounded(Decimal(points) / answered, "0.01") if answered else None,
+                distribution={str(value): total for value, total in distribution.items()},
+            )
+
+    text_questions = [q for q in questions if q.kind == Question.Kind.TEXT]
+    if text_questions:
+        text_answers: dict[int, list[str]] = {question.pk: [] for question in text_questions}
+        newest = Q()
+        for question in text_questions:
+            cutoff = question.text_cutoff or 0  # type: ignore[attr-defined]
+            newest |= Q(question=question, id__gte=cutoff)
+        rows = Answer.objects.filter(newest).order_by("question_id", "-id")
+        for question_id, text in rows.values_list("question_id", "text"):
+            text_answers[question_id].append(text)
+        for question_id, answers in text_answers.items():
+            results[question_id].text_answers = answers
+
+    return SurveyResults(
+        survey=survey.pk,
+        responses=survey.responses.count(),
+        questions=[results[question.pk] for question in questions],
+    )
+
+
+# --- responses ---
+
+
+def survey_responses(survey: Survey) -> QuerySet[Response]:
+    """A survey's responses in submission order, with respondents and answers."""
+    answers = (
+        Answer.objects.select_related("question")
+        .order_by("question__position")
+        .prefetch_related(
+            Prefetch("choice_links", queryset=AnswerChoice.objects.order_by("choice__position"))
+        )
+    )
+    return (
+        survey.responses.select_related("respondent")
+        .order_by("id")
+        .prefetch_related(Prefetch("answers", queryset=answers))
+    )
+
+
+def _timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with a Z, as the JSON routes write it."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def responses_export_rows(
+    survey: Survey, chunk_size: int = EXPORT_CHUNK_SIZE
+) -> Iterator[list[str]]:
+    """The header, then one row per response: a fixed number of rows in memory at any time.
+
+    Responses are read in keyset-paginated chunks; each chunk's answers and chosen options
+    come with one query each, so the export never holds more than `chunk_size` responses.
+    """
+    questions = list(survey.questions.values_list("id", "text"))
+    column_of = {question_id: index for index, (question_id, _) in enumerate(questions)}
+    choices = {
+        choice_id: (position, text)
+        for choice_id, position, text in Choice.objects.filter(question__survey=survey).values_list(
+            "id", "position", "text"
+        )
+    }
+    yield [*EXPORT_FIXED_COLUMNS, *(text for _, text in questions)]
+
+    after = 0
+    while True:
+        chunk = list(
+            survey.responses.filter(id__gt=after)
+            .order_by("id")
+            .values_list("id", "respondent__email", "submitted_at")[:chunk_size]
+        )
+        if not chunk:
+            return
+        first, last = chunk[0][0], chunk[-1][0]
+        cells: dict[int, list[str]] = {row[0]: [""] * len(questions) for row in chunk}
+        chosen: dict[int, list[int]] = defaultdict(list)
+        place_of_answer: dict[int, tuple[int, int]] = {}
+        for answer_id, response_id, question_id, rating, text in Answer.objects.filter(
+            response__survey=survey, response_id__range=(first, last)
+        ).values_list("id", "response_id", "question_id", "rating", "text"):
+            place_of_answer[answer_id] = (response_id, column_of[question_id])
+            cells[response_id][column_of[question_id]] = str(rating) if rating is not None else text
+        for answer_id, choice_id in AnswerChoice.objects.filter(
+            answer__response__survey=survey, answer__response_id__range=(first, last)
+        ).values_list("answer_id", "choice_id"):
+            chosen[answer_id].append(choice_id)
+        for answer_id, choice_ids in chosen.items():
+            response_id, column = place_of_answer[answer_id]
+            cells[response_id][column] = "; ".join(
+                text for _, text in sorted(choices[choice_id] for choice_id in choice_ids)
+            )
+        for response_id, email, submitted_at in chunk:
+            yield [str(response_id), email, _timestamp(submitted_at), *cells[response_id]]
+        after = last

@@ -1,0 +1,363 @@
+"""Every change to surveys: creating and editing them, their lifecycle, responses, invitations."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+
+from accounts.models import User
+from emails.rendering import frontend_link
+from emails.services import email_send
+from surveys.errors import (
+    AlreadyResponded,
+    AnswersInvalid,
+    ConcurrentChange,
+    InvalidTransition,
+    NotAcceptingResponses,
+    QuestionsLocked,
+)
+from surveys.models import (
+    TEXT_ANSWER_MAX_LENGTH,
+    Answer,
+    AnswerChoice,
+    Choice,
+    Invitation,
+    Question,
+    Response,
+    Reviewer,
+    Survey,
+)
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """A question as a client describes it; positions follow the order of the list."""
+
+    text: str
+    kind: str
+    required: bool = True
+    scale_max: int | None = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """One answer as submitted; an answer with nothing in it counts as unanswered."""
+
+    question: int
+    choices: tuple[int, ...] = ()
+    rating: int | None = None
+    text: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.choices and self.rating is None and not self.text
+
+
+@dataclass
+class SurveyChanges:
+    """Fields to change on a survey; `questions` None keeps the current questions."""
+
+    fields: dict = field(default_factory=dict)
+    questions: Sequence[QuestionSpec] | None = None
+
+
+# --- surveys ---
+
+
+def _questions_create(*, survey: Survey, questions: Sequence[QuestionSpec]) -> None:
+    created = Question.objects.bulk_create(
+        Question(
+            survey=survey,
+            position=position,
+            text=spec.text,
+            kind=spec.kind,
+            required=spec.required,
+            scale_max=spec.scale_max,
+        )
+        for position, spec in enumerate(questions, start=1)
+    )
+    Choice.objects.bulk_create(
+        Choice(question=question, position=position, text=text)
+        for question, spec in zip(created, questions, strict=True)
+        for position, text in enumerate(spec.choices, start=1)
+    )
+
+
+def _question_specs(survey: Survey) -> list[QuestionSpec]:
+    return [
+        QuestionSpec(
+            text=question.text,
+            kind=question.kind,
+            required=question.required,
+            scale_max=question.scale_max,
+            choices=tuple(choice.text for choice in question.choices.all()),
+        )
+        for question in survey.questions.prefetch_related("choices")
+    ]
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    owner: User,
+    title: str,
+    description: str = "",
+    audience: str = Survey.Audience.PUBLIC,
+    closes_at: datetime | None = None,
+    questions: Sequence[QuestionSpec] = (),
+) -> Survey:
+    """A draft with its questions and choices, all or nothing."""
+    survey = Survey.objects.create(
+        owner=owner, title=title, description=description, audience=audience, closes_at=closes_at
+    )
+    _questions_create(survey=survey, questions=questions)
+    return survey
+
+
+def survey_update(*, survey: Survey, changes: SurveyChanges) -> Survey:
+    """Change a survey; its questions may be replaced only while nobody has answered it.
+
+    Sending the current questions unchanged is not a change (a client may PUT back what it
+    read). A response that commits while the questions are being replaced makes one of the two
+    transactions fail on a foreign key; that failure is a 409, never a lost answer.
+    """
+    try:
+        with transaction.atomic():
+            if changes.questions is not None and list(changes.questions) != _question_specs(survey):
+                # Checked before (to spare the work) and after (a response may have arrived).
+                if survey.responses.exists():
+                    raise QuestionsLocked
+                survey.questions.all().delete()
+                _questions_create(survey=survey, questions=changes.questions)
+                if survey.responses.exists():
+                    raise QuestionsLocked
+            for name, value in changes.fields.items():
+                setattr(survey, name, value)
+            survey.save()
+    except IntegrityError as error:
+        raise ConcurrentChange from error
+    return survey
+
+
+def survey_delete(*, survey: Survey) -> None:
+    try:
+        with transaction.atomic():
+            survey.delete()
+    except IntegrityError as error:
+        raise ConcurrentChange from error
+
+
+def _status_move(*, survey: Survey, allowed_from: Sequence[str], to: str, refusal: str) -> Survey:
+    # A conditional UPDATE: of two concurrent moves only one finds the old status.
+    moved = Survey.objects.filter(pk=survey.pk, status__in=allowed_from).update(status=to)
+    if not moved:
+        raise InvalidTransition(refusal)
+    survey.refresh_from_db(fields=["status", "updated_at"])
+    return survey
+
+
+def survey_publish(*, survey: Survey) -> Survey:
+    if survey.status == Survey.Status.DRAFT and not survey.questions.exists():
+        raise InvalidTransition("A survey needs at least one question before it is published.")
+    return _status_move(
+        survey=survey,
+        allowed_from=[Survey.Status.DRAFT],
+        to=Survey.Status.PUBLISHED,
+        refusal="Only a draft can be published.",
+    )
+
+
+def survey_close(*, survey: Survey) -> Survey:
+    return _status_move(
+        survey=survey,
+        allowed_from=[Survey.Status.PUBLISHED],
+        to=Survey.Status.CLOSED,
+        refusal="Only a published survey can be closed.",
+    )
+
+
+# --- responses ---
+
+
+def _answer_problems(question: Question, answer: AnswerInput, choice_ids: set[int]) -> list[str]:
+    kind = question.kind
+    takes = "choices" if question.has_choices else kind
+    given = {
+        name
+        for name, present in (
+            ("choices", bool(answer.choices)),
+            ("rating", answer.rating is not None),
+            ("text", bool(answer.text)),
+        )
+        if present
+    }
+    if given - {takes}:
+        return [f'A {kind.replace("_", " ")} question is answered with "{takes}" only.']
+    problems = []
+    if question.has_choices:
+        foreign = [choice for choice in answer.choices if choice not in choice_ids]
+        if foreign:
+            listed = ", ".join(str(choice) for choice in foreign)
+            problems.append(f"Not an option of this question: {listed}.")
+        if len(set(answer.choices)) != len(answer.choices):
+            problems.append("Each option may be chosen only once.")
+        if kind == Question.Kind.SINGLE_CHOICE and len(answer.choices) > 1:
+            problems.append("Choose exactly one option.")
+    elif kind == Question.Kind.RATING:
+        scale_max = question.scale_max or 0
+        if answer.rating is not None and not 1 <= answer.rating <= scale_max:
+            problems.append(f"Give a rating from 1 to {scale_max}.")
+    elif len(answer.text) > TEXT_ANSWER_MAX_LENGTH:
+        problems.append(f"Keep the answer to {TEXT_ANSWER_MAX_LENGTH} characters or fewer.")
+    return problems
+
+
+def response_problems(*, survey: Survey, answers: Sequence[AnswerInput]) -> dict[str, list[str]]:
+    """Every problem with `answers`, keyed by question id; empty when they may be stored."""
+    questions = {question.pk: question for question in survey.questions.all()}
+    choices_of: dict[int, set[int]] = {question_id: set() for question_id in questions}
+    for choice_id, question_id in Choice.objects.filter(question__survey=survey).values_list(
+        "id", "question_id"
+    ):
+        choices_of[question_id].add(choice_id)
+
+    problems: dict[str, list[str]] = {}
+    seen: set[int] = set()
+    for answer in answers:
+        key = str(answer.question)
+        question = questions.get(answer.question)
+        if question is None:
+            problems.setdefault(key, []).append("This question is not part of this survey.")
+        elif answer.question in seen:
+            problems.setdefault(key, []).append("This question is answered more than once.")
+        else:
+            found = _answer_problems(question, answer, choices_of[question.pk])
+            if found:
+                problems[key] = found
+        seen.add(answer.question)
+    answered = {answer.question for answer in answers if not answer.is_empty}
+    for question in questions.values():
+        if question.required and question.pk not in answered and str(question.pk) not in problems:
+            problems[str(question.pk)] = ["This question is required."]
+    return problems
+
+
+def response_submit(
+    *, survey: Survey, respondent: User, answers: Sequence[AnswerInput]
+) -> Response:
+    """Store one person's answers to a survey, all or nothing.
+
+    The unique constraint on (survey, respondent) decides who answered first, even for two
+    requests at the same moment: the loser's insert fails and becomes AlreadyResponded. The
+    answers go in with one bulk insert each for answers and chosen options, whatever their number.
+    """
+    if not survey.accepts_responses:
+        raise NotAcceptingResponses
+    problems = response_problems(survey=survey, answers=answers)
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    response = Response.objects.create(survey=survey, respondent=respondent)
+            except IntegrityError as error:
+                raise AlreadyResponded from error
+            if problems:
+                raise AnswersInvalid(problems)
+            given = [answer for answer in answers if not answer.is_empty]
+            stored = Answer.objects.bulk_create(
+                Answer(
+                    response=response,
+                    question_id=answer.question,
+                    rating=answer.rating,
+                    text=answer.text,
+                )
+                for answer in given
+            )
+            AnswerChoice.objects.bulk_create(
+                AnswerChoice(answer=row, choice_id=choice_id)
+                for row, answer in zip(stored, given, strict=True)
+                for choice_id in answer.choices
+            )
+    except IntegrityError as error:
+        # The questions were replaced or the survey deleted while this response was stored.
+        raise ConcurrentChange from error
+    return response
+
+
+# --- invitations and reviewers ---
+
+
+def _addresses_unique(emails: Sequence[str]) -> list[str]:
+    """The addresses in order, each once whatever its letter case."""
+    seen: set[str] = set()
+    unique = []
+    for email in emails:
+        address = User.objects.normalize_email(email.strip())
+        if address.lower() not in seen:
+            seen.add(address.lower())
+            unique.append(address)
+    return unique
+
+
+def invitations_create(*, survey: Survey, emails: Sequence[str]) -> list[Invitation]:
+    """Invite addresses to answer; each new invitee gets an email with a link to the survey page.
+
+    Addresses already invited (in any letter case) are skipped, so re-sending a list is safe.
+    The emails are queued inside the transaction: if it rolls back, nothing is sent.
+    """
+    if not survey.accepts_responses:
+        raise NotAcceptingResponses("Invitations can be sent only while the survey is open.")
+    addresses = _addresses_unique(emails)
+    try:
+        with transaction.atomic():
+            already = set(
+                survey.invitations.annotate(address=Lower("email"))
+                .filter(address__in=[address.lower() for address in addresses])
+                .values_list("address", flat=True)
+            )
+            created = Invitation.objects.bulk_create(
+                Invitation(survey=survey, email=address)
+                for address in addresses
+                if address.lower() not in already
+            )
+            link = frontend_link(f"surveys/{survey.pk}")
+            inviter = survey.owner.get_full_name() or survey.owner.email
+            for invitation in created:
+                email_send(
+                    to=invitation.email,
+                    template="survey_invitation",
+                    context={"survey_title": survey.title, "inviter": inviter, "survey_url": link},
+                )
+    except IntegrityError as error:
+        raise ConcurrentChange from error
+    return created
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    invitation.delete()
+
+
+def reviewer_add(*, survey: Survey, email: str) -> tuple[Reviewer, bool]:
+    """Let an address review the survey; returns (reviewer, created).
+
+    The answer is the same whether or not an account has that address: access follows the
+    confirmed account with it, whenever that exists.
+    """
+    address = User.objects.normalize_email(email.strip())
+    existing = survey.reviewers.alias(address=Lower("email")).filter(address=address.lower())
+    reviewer = existing.first()
+    if reviewer is not None:
+        return reviewer, False
+    try:
+        with transaction.atomic():
+            return Reviewer.objects.create(survey=survey, email=address), True
+    except IntegrityError:
+        # Added by a concurrent request a moment ago.
+        return existing.get(), False
+
+
+def reviewer_remove(*, reviewer: Reviewer) -> None:
+    reviewer.delete()

@@ -1,0 +1,420 @@
+"""Survey API views: parse, authorize (surveys.permissions), call a service or selector, render."""
+
+from typing import cast
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
+
+from accounts.models import User
+from surveys import selectors, services
+from surveys.errors import AnswersInvalid, SurveyConflict
+from surveys.models import Invitation, Reviewer, Survey
+from surveys.permissions import Capability, SurveyAccess, surveys_visible_to
+from surveys.renderers import CSVRenderer, csv_streaming_response
+from surveys.serializers import (
+    InvitationOutputSerializer,
+    InvitationsInputSerializer,
+    ResponseCreatedSerializer,
+    ResponseInputSerializer,
+    ResponseOutputSerializer,
+    ReviewerInputSerializer,
+    ReviewerOutputSerializer,
+    SurveyInputSerializer,
+    SurveyListFilterSerializer,
+    SurveyOutputSerializer,
+    SurveyResultsSerializer,
+)
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The survey's state does not allow this."
+    default_code = "conflict"
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(DetailSerializer, description=description)
+
+
+UNAUTHENTICATED = _error("Not signed in (anonymous writes, and reads only signed-in users get).")
+FORBIDDEN = _error("The caller sees the survey but may not do this.")
+NOT_FOUND = _error("No such survey, or one the caller may not see.")
+CONFLICT = _error("The survey's state forbids it.")
+INVALID = OpenApiResponse(description="Field errors, as DRF reports them; nothing was changed.")
+
+
+def signed_in(request: Request) -> User:
+    """The caller of a route SurveyAccess only lets signed-in users through."""
+    return cast(User, request.user)
+
+
+class SurveySchema(AutoSchema):
+    """Only GET lists are paginated: a POST answering with a list (invitations) is a plain list."""
+
+    def _get_paginator(self):
+        return super()._get_paginator() if self.method == "GET" else None
+
+
+class SurveyAPIMixin(APIView):
+    """Turns the services' refusals into API answers: 409 for state conflicts, 400 for answers."""
+
+    permission_classes = [SurveyAccess]
+    schema = SurveySchema()
+
+    def get_authenticate_header(self, request: Request) -> str:
+        """The first challenge any configured authenticator offers, so that anonymous writes
+        are 401 with WWW-Authenticate (CONTRACT.md section 3) even when session
+        authentication, which has no challenge, is listed first."""
+        for authenticator in self.get_authenticators():
+            header = authenticator.authenticate_header(request)
+            if header:
+                return header
+        return ""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, AnswersInvalid):
+            exc = ValidationError({"answers": exc.errors})
+        elif isinstance(exc, SurveyConflict):
+            exc = Conflict(exc.message)
+        return super().handle_exception(exc)
+
+
+class SurveyViewSet(SurveyAPIMixin, GenericViewSet):
+    """Surveys: list, create, read, change, delete, publish, close, results."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = SurveyOutputSerializer
+    capabilities = {
+        "list": Capability.VIEW,
+        "create": Capability.VIEW,
+        "retrieve": Capability.VIEW,
+        "update": Capability.MANAGE,
+        "partial_update": Capability.MANAGE,
+        "destroy": Capability.MANAGE,
+        "publish": Capability.MANAGE,
+        "close": Capability.MANAGE,
+        "results": Capability.REVIEW,
+    }
+
+    def survey_capability(self, request: Request) -> Capability:
+        return self.capabilities.get(self.action, Capability.VIEW)
+
+    def get_queryset(self) -> QuerySet[Survey]:
+        surveys = surveys_visible_to(self.request.user)
+        if self.action in ("results", "destroy"):
+            return surveys
+        return selectors.with_questions(surveys)
+
+    def _read(self, survey: Survey, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.with_questions(Survey.objects.filter(pk=survey.pk)).get()
+        return Response(SurveyOutputSerializer(fresh).data, status=status_code)
+
+    @extend_schema(
+        parameters=[SurveyListFilterSerializer],
+        responses={200: SurveyOutputSerializer(many=True), 400: INVALID},
+        description="Surveys the caller may see, newest first; `role` narrows them to those the "
+        "caller owns, was invited to, may review or has answered.",
+    )
+    def list(self, request: Request) -> Response:
+        filters = SurveyListFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        surveys = selectors.survey_list(user=request.user, role=filters.validated_data.get("role"))
+        page = self.paginate_queryset(surveys)
+        return self.get_paginated_response(SurveyOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=SurveyInputSerializer,
+        responses={201: SurveyOutputSerializer, 400: INVALID, 401: UNAUTHENTICATED},
+        description="Creates a draft with its questions and choices in one atomic call.",
+    )
+    def create(self, request: Request) -> Response:
+        payload = SurveyInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        survey = services.survey_create(owner=signed_in(request), **payload.validated_data)
+        return self._read(survey, status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: SurveyOutputSerializer, 404: NOT_FOUND})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(SurveyOutputSerializer(self.get_object()).data)
+
+    def _change(self, request: Request, *, partial: bool) -> Response:
+        survey = self.get_object()
+        payload = SurveyInputSerializer(data=request.data, partial=partial)
+        payload.is_valid(raise_exception=True)
+        fields = dict(payload.validated_data)
+        questions = fields.pop("questions", None)
+        services.survey_update(
+            survey=survey, changes=services.SurveyChanges(fields=fields, questions=questions)
+        )
+        return self._read(survey)
+
+    CHANGE_RESPONSES = {
+        200: SurveyOutputSerializer,
+        400: INVALID,
+        401: UNAUTHENTICATED,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+        409: _error("Questions sent differ from the current ones and the survey has responses."),
+    }
+
+    @extend_schema(
+        request=SurveyInputSerializer,
+        responses=CHANGE_RESPONSES,
+        description="Replaces the survey (fields left out take their defaults). Questions may "
+        "change only while the survey has no responses; sending the current ones is no change.",
+    )
+    def update(self, request: Request, pk: str) -> Response:
+        return self._change(request, partial=False)
+
+    @extend_schema(
+        request=SurveyInputSerializer,
+        responses=CHANGE_RESPONSES,
+        description="Changes the fields sent; `questions`, when sent, replaces all questions.",
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self._change(request, partial=True)
+
+    @extend_schema(
+        responses={204: None, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
+    )
+    def destroy(self, request: Request, pk: str) -> Response:
+        services.survey_delete(survey=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    LIFECYCLE_RESPONSES = {
+        200: SurveyOutputSerializer,
+        401: UNAUTHENTICATED,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+        409: _error("The survey is not in the status this move starts from."),
+    }
+
+    @extend_schema(request=None, responses=LIFECYCLE_RESPONSES, description="draft → published")
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str) -> Response:
+        return self._read(services.survey_publish(survey=self.get_object()))
+
+    @extend_schema(request=None, responses=LIFECYCLE_RESPONSES, description="published → closed")
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        return self._read(services.survey_close(survey=self.get_object()))
+
+    @extend_schema(
+        responses={
+            200: SurveyResultsSerializer,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        description="Counts and percentages per choice, rating averages and distributions, and "
+        f"the {selectors.TEXT_ANSWERS_LIMIT} newest text answers per text question (newest "
+        "first; `answered` counts all of them, the responses export lists every one).",
+    )
+    @action(detail=True, methods=["get"])
+    def results(self, request: Request, pk: str) -> Response:
+        results = selectors.survey_results(self.get_object())
+        return Response(SurveyResultsSerializer(results).data)
+
+
+class SurveyChildView(SurveyAPIMixin, GenericAPIView):
+    """A route under /api/surveys/{survey_pk}/: the survey is looked up and checked first."""
+
+    capabilities: dict[str, Capability] = {}
+
+    def survey_capability(self, request: Request) -> Capability:
+        method = "GET" if request.method == "HEAD" else request.method
+        return self.capabilities.get(method or "", Capability.VIEW)
+
+    def get_survey(self) -> Survey:
+        survey = get_object_or_404(
+            surveys_visible_to(self.request.user).select_related("owner"),
+            pk=self.kwargs["survey_pk"],
+        )
+        self.check_object_permissions(self.request, survey)
+        return survey
+
+    def get_object(self) -> Survey:
+        return self.get_survey()
+
+
+class SurveyResponsesView(SurveyChildView):
+    capabilities = {"GET": Capability.REVIEW, "POST": Capability.RESPOND}
+    serializer_class = ResponseOutputSerializer
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.request.method in ("GET", "HEAD"):
+            renderers.append(CSVRenderer())
+        return renderers
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors are JSON even when the caller asked for the CSV export.
+        asked_for_csv = isinstance(getattr(request, "accepted_renderer", None), CSVRenderer)
+        if asked_for_csv and response.status_code >= status.HTTP_400_BAD_REQUEST:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format",
+                enum=["json", "csv"],
+                description="`csv` streams every response: response_id, respondent, "
+                "submitted_at, then one column per question (choices joined with `; `).",
+            )
+        ],
+        responses={
+            (200, "application/json"): ResponseOutputSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        description="The survey's responses (owner and reviewers), oldest first.",
+    )
+    def get(self, request: Request, survey_pk: int) -> Response:
+        survey = self.get_survey()
+        if request.accepted_renderer.format == CSVRenderer.format:
+            return csv_streaming_response(  # type: ignore[return-value]
+                selectors.responses_export_rows(survey),
+                filename=f"survey-{survey.pk}-responses.csv",
+            )
+        page = self.paginate_queryset(selectors.survey_responses(survey))
+        return self.get_paginated_response(ResponseOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=ResponseInputSerializer,
+        responses={
+            201: ResponseCreatedSerializer,
+            400: OpenApiResponse(
+                description='Per-question problems: {"answers": {"<question id>": ["..."]}}; '
+                "nothing was stored."
+            ),
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: _error("Already answered, or the survey is not open for responses."),
+        },
+        description="Answers the survey: one response per person.",
+    )
+    def post(self, request: Request, survey_pk: int) -> Response:
+        survey = self.get_survey()
+        payload = ResponseInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        response = services.response_submit(
+            survey=survey, respondent=signed_in(request), answers=payload.validated_data["answers"]
+        )
+        return Response(ResponseCreatedSerializer(response).data, status=status.HTTP_201_CREATED)
+
+
+OWNER_ONLY_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND}
+
+
+class SurveyInvitationsView(SurveyChildView):
+    capabilities = {"GET": Capability.MANAGE, "POST": Capability.MANAGE}
+    serializer_class = InvitationOutputSerializer
+
+    @extend_schema(responses={200: InvitationOutputSerializer(many=True), **OWNER_ONLY_ERRORS})
+    def get(self, request: Request, survey_pk: int) -> Response:
+        page = self.paginate_queryset(self.get_survey().invitations.all())
+        return self.get_paginated_response(InvitationOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=InvitationsInputSerializer,
+        responses={
+            201: InvitationOutputSerializer(many=True),
+            400: INVALID,
+            **OWNER_ONLY_ERRORS,
+            409: _error("The survey is not open for responses."),
+        },
+        description="Invites addresses and emails each new one a link to the survey page; "
+        "addresses already invited are skipped (not in the answer).",
+    )
+    def post(self, request: Request, survey_pk: int) -> Response:
+        survey = self.get_survey()
+        payload = InvitationsInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        created = services.invitations_create(
+            survey=survey, emails=payload.validated_data["emails"]
+        )
+        data = InvitationOutputSerializer(created, many=True).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class SurveyInvitationDetailView(SurveyChildView):
+    capabilities = {"DELETE": Capability.MANAGE}
+    serializer_class = InvitationOutputSerializer
+
+    @extend_schema(responses={204: None, **OWNER_ONLY_ERRORS}, description="Revokes an invitation.")
+    def delete(self, request: Request, survey_pk: int, invitation_pk: int) -> Response:
+        survey = self.get_survey()
+        invitation = get_object_or_404(Invitation, survey=survey, pk=invitation_pk)
+        services.invitation_revoke(invitation=invitation)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SurveyReviewersView(SurveyChildView):
+    capabilities = {"GET": Capability.MANAGE, "POST": Capability.MANAGE}
+    serializer_class = ReviewerOutputSerializer
+
+    @extend_schema(responses={200: ReviewerOutputSerializer(many=True), **OWNER_ONLY_ERRORS})
+    def get(self, request: Request, survey_pk: int) -> Response:
+        page = self.paginate_queryset(self.get_survey().reviewers.all())
+        return self.get_paginated_response(ReviewerOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=ReviewerInputSerializer,
+        responses={
+            201: ReviewerOutputSerializer,
+            200: OpenApiResponse(ReviewerOutputSerializer, description="Already a reviewer."),
+            400: INVALID,
+            **OWNER_ONLY_ERRORS,
+        },
+        description="Lets an address read the survey, its results and responses. The answer "
+        "is the same whether or not an account has the address; access starts once the "
+        "account with it is confirmed.",
+    )
+    def post(self, request: Request, survey_pk: int) -> Response:
+        survey = self.get_survey()
+        payload = ReviewerInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        reviewer, created = services.reviewer_add(
+            survey=survey, email=payload.validated_data["email"]
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(ReviewerOutputSerializer(reviewer).data, status=code)
+
+
+class SurveyReviewerDetailView(SurveyChildView):
+    capabilities = {"DELETE": Capability.MANAGE}
+    serializer_class = ReviewerOutputSerializer
+
+    @extend_schema(responses={204: None, **OWNER_ONLY_ERRORS}, description="Removes a reviewer.")
+    def delete(self, request: Request, survey_pk: int, reviewer_pk: int) -> Response:
+        survey = self.get_survey()
+        reviewer = get_object_or_404(Reviewer, survey=survey, pk=reviewer_pk)
+        services.reviewer_remove(reviewer=reviewer)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    """Unknown paths under /api/surveys/ answer JSON like the rest of the API (CONTRACT §6)."""
+    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
