@@ -1,12 +1,25 @@
-"""The one door for Canvass's own mail: render a template and hand it to EMAIL_BACKEND."""
+"""The emails app's write operations: send a Canvass message, and run the outbox."""
 
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 
+from emails import delivery
+from emails.models import OutboundEmail
 from emails.rendering import render_email
+from emails.tasks import dispatch_delivery
+
+logger = logging.getLogger("emails.outbox")
+Status = OutboundEmail.Status
 
 
 def email_send(
@@ -27,3 +40,73 @@ def email_send(
     )
     message.attach_alternative(rendered.html, "text/html")
     message.send()
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    not_sent: int = 0
+
+
+def outbox_send_due(*, ignore_backoff: bool = False, batch_size: int = 500) -> SendReport:
+    """Deliver every due row in this process: the retry path for deployments without beat.
+
+    `ignore_backoff` also sends rows still waiting out their backoff (after an outage). Rows
+    another worker holds are skipped by the claim, so this may run beside Celery workers.
+    """
+    delivery.outbox_release_stuck()
+    report = SendReport()
+    last_pk = 0
+    while True:
+        due = delivery.due_emails(timezone.now(), ignore_backoff=ignore_backoff)
+        pks = list(
+            due.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size]
+        )
+        if not pks:
+            return report
+        for pk in pks:
+            if delivery.outbound_email_deliver(pk, ignore_backoff=ignore_backoff):
+                report.sent += 1
+            else:
+                report.not_sent += 1
+        last_pk = pks[-1]
+
+
+@transaction.atomic
+def outbound_emails_retry(emails: QuerySet[OutboundEmail]) -> int:
+    """Give failed rows a fresh set of attempts, starting now; other rows are left alone."""
+    pks = list(emails.filter(status=Status.FAILED).values_list("pk", flat=True))
+    now = timezone.now()
+    OutboundEmail.objects.filter(pk__in=pks, status=Status.FAILED).update(
+        status=Status.QUEUED, attempts=0, next_attempt_at=now, dispatched_at=now
+    )
+    for pk in pks:
+        logger.info("outbound email %s: queued again by an administrator", pk)
+        transaction.on_commit(partial(dispatch_delivery, pk))
+    return len(pks)
+
+
+def outbox_purgeable(*, older_than_days: int | None = None) -> QuerySet[OutboundEmail]:
+    """Sent and failed rows older than the given age (default OUTBOX_PURGE_AFTER_DAYS).
+
+    Rows still queued or sending are never purged, whatever their age: that would lose mail.
+    """
+    days = settings.OUTBOX_PURGE_AFTER_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timedelta(days=days)
+    return OutboundEmail.objects.filter(
+        status__in=[Status.SENT, Status.FAILED], created_at__lt=cutoff
+    )
+
+
+def outbox_purge(*, older_than_days: int | None = None) -> int:
+    deleted, _by_model = outbox_purgeable(older_than_days=older_than_days).delete()
+    logger.info("outbox: purged %s rows", deleted)
+    return deleted
+
+
+def outbox_status_counts() -> dict[str, int]:
+    """Rows per status, every status listed (zeros included)."""
+    counts = dict(
+        OutboundEmail.objects.values_list("status").annotate(count=Count("pk")).order_by()
+    )
+    return {status: counts.get(status, 0) for status in Status.values}

@@ -1,4 +1,4 @@
-"""Email transport settings, parsed from EMAIL_URL (see CONTRACT.md section 2)."""
+"""Email settings: the outbox backend, the real transport parsed from EMAIL_URL, retry policy."""
 
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -38,7 +38,20 @@ def transport_from_url(url: str) -> dict:
 
 
 EMAIL_URL = env.str("EMAIL_URL", default="console:")
+# The transport the outbox delivers through (emails/delivery.py); nothing else talks to it.
 EMAIL_TRANSPORT = transport_from_url(EMAIL_URL)
-EMAIL_BACKEND = EMAIL_TRANSPORT["EMAIL_BACKEND"]
+# Every message (djoser, allauth, dj-rest-auth, Canvass) enters the outbox in the caller's
+# transaction and is delivered after commit (emails/backends.py).
+EMAIL_BACKEND = "emails.backends.OutboxBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Canvass <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- outbox --- emails/README.md
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+# Attempt n waits between half and all of min(base * 2^(n-1), max): 30 s, 1 min, 2 min … 1 h.
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+# A row `sending` this long belonged to a dead worker; a dispatched task this old was lost.
+OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=300)
+OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=1000)
+OUTBOX_PURGE_AFTER_DAYS = env.int("OUTBOX_PURGE_AFTER_DAYS", default=30)

@@ -14,3 +14,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- beat --- https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
+# The outbox sweep: re-queues due retries, lost tasks and rows of dead workers (emails/tasks.py).
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "emails-sweep-outbox": {"task": "emails.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
+}

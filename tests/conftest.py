@@ -10,6 +10,9 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
+# Real SMTP fixtures (`smtp_server`, `smtp_transport`) for any test that needs them.
+pytest_plugins = ["tests.smtp"]
+
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
@@ -31,6 +34,25 @@ def _fresh_cache(request):
         for alias in ("default", "database"):
             caches[alias].clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _mail_through_the_outbox(settings):
+    """Every test's mail takes the production path: outbox row → on_commit → delivery task.
+
+    Django's test set-up swaps EMAIL_BACKEND for locmem; this puts the outbox back, with locmem
+    as its transport (EMAIL_URL=locmem:), so `mail.outbox`/`mailoutbox` fills once the
+    transaction commits: after each request of `client`/`api_client`, or inside
+    `django_capture_on_commit_callbacks(execute=True)` when a test calls a service directly.
+    Delivery runs in-process (Celery eager) even when REDIS_URL configures a broker.
+    """
+    from settings.celery import app
+
+    settings.EMAIL_BACKEND = "emails.backends.OutboxBackend"
+    was_eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = was_eager
 
 
 @pytest.fixture

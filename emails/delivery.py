@@ -1,0 +1,182 @@
+"""Delivery of outbox rows: claim a row, send it through EMAIL_URL's transport, record the outcome.
+
+The row is the source of truth: a claim moves it `queued` → `sending` atomically, so two workers
+or two deliveries of the same task never both send it; a failure schedules the next attempt on
+the row itself (exponential backoff with jitter) until OUTBOX_MAX_ATTEMPTS, then `failed`.
+"""
+
+import logging
+import secrets
+import smtplib
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connections, router, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from emails.models import OutboundEmail
+
+logger = logging.getLogger("emails.outbox")
+Status = OutboundEmail.Status
+
+# EMAIL_TRANSPORT keys (settings/email.py) → the keyword arguments of Django's mail backends.
+TRANSPORT_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+    "EMAIL_TIMEOUT": "timeout",
+    "EMAIL_FILE_PATH": "file_path",
+}
+ERROR_MAX_LENGTH = 2000
+
+
+def transport_connection() -> BaseEmailBackend:
+    """A connection to the real transport configured by EMAIL_URL."""
+    options = dict(settings.EMAIL_TRANSPORT)
+    backend = options.pop("EMAIL_BACKEND")
+    return get_connection(
+        backend,
+        fail_silently=False,
+        **{TRANSPORT_OPTIONS[name]: value for name, value in options.items()},
+    )
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after `attempts` failed attempts: doubling, capped, with jitter.
+
+    The jitter ("equal jitter": a random point in the upper half) spreads the retries of a
+    burst that failed together, so they do not hit a recovering server all at once.
+    """
+    ceiling = min(
+        settings.OUTBOX_RETRY_MAX_SECONDS,
+        settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0),
+    )
+    return timedelta(seconds=secrets.SystemRandom().uniform(ceiling / 2, ceiling))
+
+
+def stuck_cutoff(now: datetime) -> datetime:
+    return now - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
+
+
+def due_emails(now: datetime, *, ignore_backoff: bool = False) -> QuerySet[OutboundEmail]:
+    due = OutboundEmail.objects.filter(status=Status.QUEUED)
+    return due if ignore_backoff else due.filter(next_attempt_at__lte=now)
+
+
+def outbound_email_claim(pk: int, *, ignore_backoff: bool = False) -> OutboundEmail | None:
+    """Move the row to `sending` if it is due and nobody else has it; None otherwise."""
+    now = timezone.now()
+    due = due_emails(now, ignore_backoff=ignore_backoff).filter(pk=pk)
+    using = router.db_for_write(OutboundEmail)
+    if connections[using].features.has_select_for_update_skip_locked:
+        with transaction.atomic(using=using):
+            email = due.select_for_update(skip_locked=True).first()
+            if email is None:
+                return None
+            email.status, email.claimed_at, email.attempts = Status.SENDING, now, email.attempts + 1
+            email.save(update_fields=["status", "claimed_at", "attempts"])
+    else:
+        # Without row locks the conditional UPDATE is the claim: only one caller changes the row.
+        if not due.update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1):
+            return None
+        email = OutboundEmail.objects.get(pk=pk)
+    logger.info("outbound email %s: sending (attempt %s)", pk, email.attempts)
+    return email
+
+
+def outbound_email_deliver(pk: int, *, ignore_backoff: bool = False) -> bool:
+    """Send one row if it is due and unclaimed; True when this call sent it.
+
+    Any failure is recorded on the row and never raised: the caller may be the request that
+    queued the message (no broker), which must not fail because SMTP is down.
+    """
+    email = outbound_email_claim(pk, ignore_backoff=ignore_backoff)
+    if email is None:
+        logger.debug("outbound email %s: not due or already taken", pk)
+        return False
+    try:
+        if not transport_connection().send_messages([email.to_message()]):
+            raise RuntimeError("the transport accepted no message")
+    except Exception as error:
+        _record_failure(email, error)
+        return False
+    OutboundEmail.objects.filter(pk=pk).exclude(status=Status.SENT).update(
+        status=Status.SENT, sent_at=timezone.now(), claimed_at=None
+    )
+    logger.info("outbound email %s: sent", pk)
+    return True
+
+
+def is_permanent(error: Exception) -> bool:
+    """Every recipient refused with a 5xx: another attempt would be refused the same way."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _message in error.recipients.values())
+    return False
+
+
+def _record_failure(email: OutboundEmail, error: Exception) -> None:
+    now = timezone.now()
+    last_error = f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
+    mine = OutboundEmail.objects.filter(
+        pk=email.pk, status=Status.SENDING, claimed_at=email.claimed_at
+    )
+    if is_permanent(error) or email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        mine.update(status=Status.FAILED, last_error=last_error, claimed_at=None)
+        logger.warning(
+            "outbound email %s: failed after %s attempts (%s)",
+            email.pk,
+            email.attempts,
+            type(error).__name__,
+        )
+        return
+    next_attempt_at = now + retry_delay(email.attempts)
+    mine.update(
+        status=Status.QUEUED,
+        last_error=last_error,
+        claimed_at=None,
+        dispatched_at=None,
+        next_attempt_at=next_attempt_at,
+    )
+    logger.warning(
+        "outbound email %s: attempt %s failed (%s), retry at %s",
+        email.pk,
+        email.attempts,
+        type(error).__name__,
+        next_attempt_at.isoformat(),
+    )
+
+
+def outbox_release_stuck() -> int:
+    """Put rows left `sending` past OUTBOX_STUCK_AFTER_SECONDS (a dead worker) back in the queue."""
+    now = timezone.now()
+    stuck = OutboundEmail.objects.filter(status=Status.SENDING, claimed_at__lt=stuck_cutoff(now))
+    released = 0
+    for pk, attempts in stuck.values_list("pk", "attempts"):
+        exhausted = attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        changes = {"status": Status.FAILED} if exhausted else {"status": Status.QUEUED}
+        if stuck.filter(pk=pk).update(
+            **changes,
+            claimed_at=None,
+            dispatched_at=None,
+            next_attempt_at=now,
+            last_error="the attempt did not finish (worker stopped or timed out)",
+        ):
+            released += 1
+            logger.warning("outbound email %s: stuck in sending, now %s", pk, changes["status"])
+    return released
+
+
+def outbox_undispatched_due() -> list[int]:
+    """Due rows with no live delivery task; marks them dispatched (the caller queues the tasks)."""
+    now = timezone.now()
+    lease_over = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=stuck_cutoff(now))
+    due = due_emails(now).filter(lease_over).order_by("next_attempt_at")
+    pks = list(due.values_list("pk", flat=True)[: settings.OUTBOX_SWEEP_BATCH])
+    OutboundEmail.objects.filter(pk__in=pks).update(dispatched_at=now)
+    return pks
