@@ -142,7 +142,7 @@ def survey_results(survey: Survey) -> SurveyResults:
                 When(kind=Question.Kind.TEXT, then=Subquery(newest_text_answers)),
                 output_field=IntegerField(),
             ),
-        ).only("id", "kind", "scale_max")
+        ).only("id", "survey_id", "kind", "scale_max")
     )
     results = {
         question.pk: QuestionResult(
@@ -268,12 +268,14 @@ def responses_export_rows(
         chosen: dict[int, list[int]] = defaultdict(list)
         place_of_answer: dict[int, tuple[int, int]] = {}
         for answer_id, response_id, question_id, rating, text in Answer.objects.filter(
-            response__survey=survey, response_id__range=(first, last)
+            response__survey=survey, response_id__gte=first, response_id__lte=last
         ).values_list("id", "response_id", "question_id", "rating", "text"):
             place_of_answer[answer_id] = (response_id, column_of[question_id])
             cells[response_id][column_of[question_id]] = str(rating) if rating is not None else text
         for answer_id, choice_id in AnswerChoice.objects.filter(
-            answer__response__survey=survey, answer__response_id__range=(first, last)
+            answer__response__survey=survey,
+            answer__response_id__gte=first,
+            answer__response_id__lte=last,
         ).values_list("answer_id", "choice_id"):
             chosen[answer_id].append(choice_id)
         for answer_id, choice_ids in chosen.items():

@@ -4,6 +4,7 @@ Input fields are strict about JSON types (a number is not a title, "yes" is not 
 client sending the wrong type gets a 400 naming the field rather than a silent conversion.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from surveys.models import (
@@ -108,6 +109,20 @@ class QuestionInputSerializer(serializers.Serializer):
         )
 
 
+@extend_schema_field(QuestionInputSerializer(many=True))
+class QuestionListField(serializers.Field):
+    """The questions, always validated whole, even inside a PATCH (which sends all of them)."""
+
+    def to_internal_value(self, data) -> list[QuestionSpec]:
+        questions = QuestionInputSerializer(data=data, many=True, max_length=MAX_QUESTIONS)  # type: ignore[call-arg]
+        if not questions.is_valid():
+            raise serializers.ValidationError(questions.errors)
+        return questions.validated_data
+
+    def to_representation(self, value):
+        return QuestionInputSerializer(value, many=True).data
+
+
 class SurveyInputSerializer(serializers.Serializer):
     """Create (POST) and change (PUT replaces every field, PATCH only those sent)."""
 
@@ -121,7 +136,7 @@ class SurveyInputSerializer(serializers.Serializer):
         default=None,
         help_text="When set, the survey behaves as closed from that moment on.",
     )
-    questions = QuestionInputSerializer(many=True, max_length=MAX_QUESTIONS, default=list)  # type: ignore[call-arg]
+    questions = QuestionListField(default=list)
 
 
 class AnswerInputSerializer(serializers.Serializer):

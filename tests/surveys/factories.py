@@ -56,6 +56,18 @@ class ReviewerFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"reviewer{n}@example.org")
 
 
+# One question of each kind, then an optional choice question.
+EVERY_KIND = [
+    services.QuestionSpec(text="Pick one", kind="single_choice", choices=("A", "B", "C")),
+    services.QuestionSpec(text="Pick some", kind="multiple_choice", choices=("X", "Y", "Z")),
+    services.QuestionSpec(text="Rate", kind="rating", scale_max=5),
+    services.QuestionSpec(text="Say", kind="text"),
+    services.QuestionSpec(
+        text="Optional pick", kind="single_choice", required=False, choices=("P", "Q")
+    ),
+]
+
+
 def question_specs(count: int, *, choices: int = 3) -> list[services.QuestionSpec]:
     """`count` questions cycling through every kind, choice questions with `choices` options."""
     kinds = [kind for kind, _ in Question.Kind.choices]

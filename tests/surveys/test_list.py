@@ -1,0 +1,141 @@
+"""GET /api/surveys/ and /api/surveys/{id}/: what each caller sees, role filters, query bounds."""
+
+from http import HTTPStatus
+
+import pytest
+
+from surveys.models import Survey
+from tests.factories import UserFactory
+from tests.surveys.factories import (
+    InvitationFactory,
+    ReviewerFactory,
+    question_specs,
+    respond,
+    survey_with_questions,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(owner, stranger):
+    """One survey of each kind, by `owner`; `stranger` is invited to one and reviews another."""
+    surveys = {
+        "public published": survey_with_questions(owner=owner, title="public published"),
+        "public closed": survey_with_questions(
+            owner=owner, title="public closed", status=Survey.Status.CLOSED
+        ),
+        "public draft": survey_with_questions(
+            owner=owner, title="public draft", status=Survey.Status.DRAFT
+        ),
+        "invited published": survey_with_questions(
+            owner=owner, title="invited published", audience=Survey.Audience.INVITED
+        ),
+        "invited elsewhere": survey_with_questions(
+            owner=owner, title="invited elsewhere", audience=Survey.Audience.INVITED
+        ),
+        "reviewed draft": survey_with_questions(
+            owner=owner, title="reviewed draft", status=Survey.Status.DRAFT
+        ),
+        "strangers draft": survey_with_questions(
+            owner=stranger, title="strangers draft", status=Survey.Status.DRAFT
+        ),
+    }
+    InvitationFactory(survey=surveys["invited published"], email="STRANGER@example.org")
+    InvitationFactory(survey=surveys["invited elsewhere"], email="someone@example.org")
+    ReviewerFactory(survey=surveys["reviewed draft"], email="stranger@example.org")
+    respond(surveys["public published"], respondent=stranger)
+    return surveys
+
+
+def titles(response) -> set[str]:
+    assert response.status_code == HTTPStatus.OK
+    return {item["title"] for item in response.json()["results"]}
+
+
+def test_anonymous_callers_see_published_and_closed_public_surveys(client_for, catalogue):
+    assert titles(client_for(None).get("/api/surveys/")) == {"public published", "public closed"}
+
+
+def test_a_signed_in_caller_also_sees_own_drafts_invitations_and_reviews(
+    client_for, catalogue, stranger, owner
+):
+    assert titles(client_for(stranger).get("/api/surveys/")) == {
+        "public published",
+        "public closed",
+        "invited published",
+        "reviewed draft",
+        "strangers draft",
+    }
+    assert titles(client_for(owner).get("/api/surveys/")) == set(catalogue) - {"strangers draft"}
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("owner", {"strangers draft"}),
+        ("invited", {"invited published"}),
+        ("reviewer", {"reviewed draft"}),
+        ("responded", {"public published"}),
+    ],
+)
+def test_role_filters_the_list(client_for, catalogue, stranger, role, expected):
+    assert titles(client_for(stranger).get(f"/api/surveys/?role={role}")) == expected
+
+
+def test_an_anonymous_role_filter_is_empty(client_for, catalogue):
+    assert titles(client_for(None).get("/api/surveys/?role=owner")) == set()
+
+
+@pytest.mark.parametrize("role", ["admin", "OWNER", "owner,invited"])
+def test_an_unknown_role_is_400(client_for, stranger, role):
+    response = client_for(stranger).get(f"/api/surveys/?role={role}")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "role" in response.json()
+
+
+def test_the_list_is_paginated_newest_first(client_for, owner):
+    for number in range(23):
+        survey_with_questions(owner=owner, questions=1, title=f"s{number}")
+
+    first = client_for(owner).get("/api/surveys/").json()
+    second = client_for(owner).get(first["next"]).json()
+
+    assert first["count"] == 23
+    assert len(first["results"]) == 20
+    assert first["results"][0]["title"] == "s22"
+    assert [item["title"] for item in second["results"]] == ["s2", "s1", "s0"]
+    assert client_for(owner).get("/api/surveys/?page=9").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_page_of_20_surveys_takes_at_most_4_queries(
+    client_for, owner, django_assert_max_num_queries
+):
+    for _ in range(25):
+        survey_with_questions(owner=owner, questions=question_specs(5, choices=4))
+    client = client_for(UserFactory())
+
+    with django_assert_max_num_queries(4):
+        response = client.get("/api/surveys/")
+
+    assert len(response.json()["results"]) == 20
+    assert all(len(item["questions"]) == 5 for item in response.json()["results"])
+
+
+def test_detail_of_50_questions_with_6_choices_takes_at_most_4_queries(
+    client_for, owner, django_assert_max_num_queries
+):
+    survey = survey_with_questions(
+        owner=owner,
+        questions=[spec for spec in question_specs(100, choices=6) if spec.choices][:50],
+        choices=6,
+    )
+    client = client_for(UserFactory())
+
+    with django_assert_max_num_queries(4):
+        response = client.get(f"/api/surveys/{survey.pk}/")
+
+    questions = response.json()["questions"]
+    assert len(questions) == 50
+    assert all(len(question["choices"]) == 6 for question in questions)
