@@ -16,6 +16,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -28,7 +29,7 @@ ROLES = ("owner", "invited", "reviewer", "responded")
 # counts them all, and the responses export holds every one.
 TEXT_ANSWERS_LIMIT = 50
 # The CSV export reads this many responses (and their answers) per round trip.
-EXPORT_CHUNK_SIZE = 1000
+EXPORT_CHUNK_SIZE = 2000
 EXPORT_FIXED_COLUMNS = ["response_id", "respondent", "submitted_at"]
 
 
@@ -122,12 +123,76 @@ def _count_per(model, **match) -> Subquery:
     )
 
 
+def _choice_results(results: dict[int, QuestionResult], questions: list[Question]) -> None:
+    """Count per choice (zeros included), one query; single choice `answered` is their sum."""
+    counts: dict[int, list[tuple[int, str, int]]] = {question.pk: [] for question in questions}
+    choices = (
+        Choice.objects.filter(question__in=questions)
+        .annotate(count=Coalesce(_count_per(AnswerChoice, choice=OuterRef("pk")), 0))
+        .order_by("question_id", "position")
+        .values_list("id", "question_id", "text", "count")
+    )
+    for choice_id, question_id, text, count in choices:
+        counts[question_id].append((choice_id, text, count))
+    for question_id, question_counts in counts.items():
+        result = results[question_id]
+        if result.kind == Question.Kind.SINGLE_CHOICE:
+            # Exactly one chosen option per answer: the counts add up to the answers.
+            result.answered = sum(count for _, _, count in question_counts)
+        result.choices = [
+            ChoiceResult(
+                id=choice_id, text=text, count=count, percent=_percent(count, result.answered)
+            )
+            for choice_id, text, count in question_counts
+        ]
+
+
+def _rating_results(results: dict[int, QuestionResult], questions: list[Question]) -> None:
+    """Answers per rating value, one grouped query; `answered` and the average follow from it."""
+    distributions = {
+        question.pk: dict.fromkeys(range(1, (question.scale_max or 0) + 1), 0)
+        for question in questions
+    }
+    counted = (
+        Answer.objects.filter(question__in=questions, rating__isnull=False)
+        .order_by()
+        .values_list("question_id", "rating")
+        .annotate(total=Count("*"))
+    )
+    for question_id, rating, total in counted:
+        if rating in distributions[question_id]:
+            distributions[question_id][rating] = total
+    for question_id, distribution in distributions.items():
+        answered = sum(distribution.values())
+        points = sum(value * total for value, total in distribution.items())
+        results[question_id].answered = answered
+        results[question_id].rating = RatingResult(
+            average=_rounded(Decimal(points) / answered, "0.01") if answered else None,
+            distribution={str(value): total for value, total in distribution.items()},
+        )
+
+
+def _text_results(results: dict[int, QuestionResult], questions: list[Question]) -> None:
+    """The newest TEXT_ANSWERS_LIMIT answers per question, one query of index range scans."""
+    text_answers: dict[int, list[str]] = {question.pk: [] for question in questions}
+    newest = Q()
+    for question in questions:
+        cutoff = question.text_cutoff or 0  # type: ignore[attr-defined]
+        newest |= Q(question=question, id__gte=cutoff)
+    rows = Answer.objects.filter(newest).order_by("question_id", "-id")
+    for question_id, text in rows.values_list("question_id", "text"):
+        text_answers[question_id].append(text)
+    for question_id, answers in text_answers.items():
+        results[question_id].text_answers = answers
+
+
 def survey_results(survey: Survey) -> SurveyResults:
     """Counts, percentages, rating averages and distributions, and the newest text answers.
 
-    Everything is computed by the database: one query for the response count, one for the
-    questions with their answered counts, then one per question kind present (choice counts,
-    rating distributions, the newest text answers), whatever the number of questions.
+    Everything is computed by the database, whatever the number of questions: one query for
+    the questions (with the answered counts that cannot be derived), one per question kind
+    present (choice counts, rating distributions, the newest text answers), one for the
+    response count. Each count reads an index, so the cost follows this survey's answers.
     """
     newest_text_answers = (
         Answer.objects.filter(question=OuterRef("pk"))
@@ -136,7 +201,15 @@ def survey_results(survey: Survey) -> SurveyResults:
     )
     questions = list(
         survey.questions.annotate(
-            answered=Coalesce(_count_per(Answer, question=OuterRef("pk")), 0),
+            # Single choice and rating questions get theirs from their own counts below.
+            answered=Case(
+                When(
+                    kind__in=[Question.Kind.MULTIPLE_CHOICE, Question.Kind.TEXT],
+                    then=Coalesce(_count_per(Answer, question=OuterRef("pk")), 0),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
             # The id of the oldest text answer still among the newest TEXT_ANSWERS_LIMIT.
             text_cutoff=Case(
                 When(kind=Question.Kind.TEXT, then=Subquery(newest_text_answers)),
@@ -152,59 +225,15 @@ def survey_results(survey: Survey) -> SurveyResults:
         )
         for question in questions
     }
-
-    choice_questions = [question for question in questions if question.has_choices]
-    if choice_questions:
-        choice_results: dict[int, list[ChoiceResult]] = {q.pk: [] for q in choice_questions}
-        choices = (
-            Choice.objects.filter(question__in=choice_questions)
-            .annotate(count=Coalesce(_count_per(AnswerChoice, choice=OuterRef("pk")), 0))
-            .order_by("question_id", "position")
-            .values_list("id", "question_id", "text", "count")
-        )
-        for choice_id, question_id, text, count in choices:
-            percent = _percent(count, results[question_id].answered)
-            choice_results[question_id].append(
-                ChoiceResult(id=choice_id, text=text, count=count, percent=percent)
-            )
-        for question_id, choice_list in choice_results.items():
-            results[question_id].choices = choice_list
-
-    rating_questions = [q for q in questions if q.kind == Question.Kind.RATING]
-    if rating_questions:
-        distributions = {
-            question.pk: dict.fromkeys(range(1, (question.scale_max or 0) + 1), 0)
-            for question in rating_questions
-        }
-        counted = (
-            Answer.objects.filter(question__in=rating_questions, rating__isnull=False)
-            .order_by()
-            .values_list("question_id", "rating")
-            .annotate(total=Count("*"))
-        )
-        for question_id, rating, total in counted:
-            distributions[question_id][rating] = total
-        for question_id, distribution in distributions.items():
-            answered = sum(distribution.values())
-            points = sum(value * total for value, total in distribution.items())
-            results[question_id].rating = RatingResult(
-                average=_rounded(Decimal(points) / answered, "0.01") if answered else None,
-                distribution={str(value): total for value, total in distribution.items()},
-            )
-
-    text_questions = [q for q in questions if q.kind == Question.Kind.TEXT]
-    if text_questions:
-        text_answers: dict[int, list[str]] = {question.pk: [] for question in text_questions}
-        newest = Q()
-        for question in text_questions:
-            cutoff = question.text_cutoff or 0  # type: ignore[attr-defined]
-            newest |= Q(question=question, id__gte=cutoff)
-        rows = Answer.objects.filter(newest).order_by("question_id", "-id")
-        for question_id, text in rows.values_list("question_id", "text"):
-            text_answers[question_id].append(text)
-        for question_id, answers in text_answers.items():
-            results[question_id].text_answers = answers
-
+    by_kind: dict[str, list[Question]] = defaultdict(list)
+    for question in questions:
+        by_kind["choice" if question.has_choices else question.kind].append(question)
+    if by_kind["choice"]:
+        _choice_results(results, by_kind["choice"])
+    if by_kind[Question.Kind.RATING]:
+        _rating_results(results, by_kind[Question.Kind.RATING])
+    if by_kind[Question.Kind.TEXT]:
+        _text_results(results, by_kind[Question.Kind.TEXT])
     return SurveyResults(
         survey=survey.pk,
         responses=survey.responses.count(),
@@ -242,15 +271,17 @@ def responses_export_rows(
     """The header, then one row per response: a fixed number of rows in memory at any time.
 
     Responses are read in keyset-paginated chunks; each chunk's answers and chosen options
-    come with one query each, so the export never holds more than `chunk_size` responses.
+    come with one query each (index range scans on the response id, limited to this survey's
+    questions), so the export never holds more than `chunk_size` responses.
     """
     questions = list(survey.questions.values_list("id", "text"))
-    column_of = {question_id: index for index, (question_id, _) in enumerate(questions)}
+    question_ids = [question_id for question_id, _ in questions]
+    column_of = {question_id: index for index, question_id in enumerate(question_ids)}
     choices = {
         choice_id: (position, text)
-        for choice_id, position, text in Choice.objects.filter(question__survey=survey).values_list(
-            "id", "position", "text"
-        )
+        for choice_id, position, text in Choice.objects.filter(
+            question_id__in=question_ids
+        ).values_list("id", "position", "text")
     }
     yield [*EXPORT_FIXED_COLUMNS, *(text for _, text in questions)]
 
@@ -264,25 +295,26 @@ def responses_export_rows(
         if not chunk:
             return
         first, last = chunk[0][0], chunk[-1][0]
-        cells: dict[int, list[str]] = {row[0]: [""] * len(questions) for row in chunk}
-        chosen: dict[int, list[int]] = defaultdict(list)
-        place_of_answer: dict[int, tuple[int, int]] = {}
-        for answer_id, response_id, question_id, rating, text in Answer.objects.filter(
-            response__survey=survey, response_id__gte=first, response_id__lte=last
-        ).values_list("id", "response_id", "question_id", "rating", "text"):
-            place_of_answer[answer_id] = (response_id, column_of[question_id])
-            cells[response_id][column_of[question_id]] = str(rating) if rating is not None else text
-        for answer_id, choice_id in AnswerChoice.objects.filter(
-            answer__response__survey=survey,
+        cells = {response_id: [""] * len(questions) for response_id, _, _ in chunk}
+        place_of_answer: dict[int, tuple[list[str], int]] = {}
+        answers = Answer.objects.filter(
+            question_id__in=question_ids, response_id__gte=first, response_id__lte=last
+        ).values_list("id", "response_id", "question_id", "rating", "text")
+        for answer_id, response_id, question_id, rating, text in answers:
+            row, column = cells[response_id], column_of[question_id]
+            row[column] = text if rating is None else str(rating)
+            place_of_answer[answer_id] = (row, column)
+        chosen: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        links = AnswerChoice.objects.filter(
+            answer__question_id__in=question_ids,
             answer__response_id__gte=first,
             answer__response_id__lte=last,
-        ).values_list("answer_id", "choice_id"):
-            chosen[answer_id].append(choice_id)
-        for answer_id, choice_ids in chosen.items():
-            response_id, column = place_of_answer[answer_id]
-            cells[response_id][column] = "; ".join(
-                text for _, text in sorted(choices[choice_id] for choice_id in choice_ids)
-            )
+        ).values_list("answer_id", "choice_id")
+        for answer_id, choice_id in links:
+            chosen[answer_id].append(choices[choice_id])
+        for answer_id, picked in chosen.items():
+            row, column = place_of_answer[answer_id]
+            row[column] = "; ".join(text for _, text in sorted(picked))
         for response_id, email, submitted_at in chunk:
             yield [str(response_id), email, _timestamp(submitted_at), *cells[response_id]]
         after = last

@@ -255,6 +255,8 @@ class SurveyChildView(SurveyAPIMixin, GenericAPIView):
 
 
 class SurveyResponsesView(SurveyChildView):
+    """A survey's responses: answer it (POST), or read and export them (owner, reviewers)."""
+
     capabilities = {"GET": Capability.REVIEW, "POST": Capability.RESPOND}
     serializer_class = ResponseOutputSerializer
 
@@ -329,10 +331,15 @@ OWNER_ONLY_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND}
 
 
 class SurveyInvitationsView(SurveyChildView):
+    """The addresses invited to answer a survey (owner only)."""
+
     capabilities = {"GET": Capability.MANAGE, "POST": Capability.MANAGE}
     serializer_class = InvitationOutputSerializer
 
-    @extend_schema(responses={200: InvitationOutputSerializer(many=True), **OWNER_ONLY_ERRORS})
+    @extend_schema(
+        responses={200: InvitationOutputSerializer(many=True), **OWNER_ONLY_ERRORS},
+        description="The invitations, oldest first.",
+    )
     def get(self, request: Request, survey_pk: int) -> Response:
         page = self.paginate_queryset(self.get_survey().invitations.all())
         return self.get_paginated_response(InvitationOutputSerializer(page, many=True).data)
@@ -360,6 +367,8 @@ class SurveyInvitationsView(SurveyChildView):
 
 
 class SurveyInvitationDetailView(SurveyChildView):
+    """One invitation (owner only)."""
+
     capabilities = {"DELETE": Capability.MANAGE}
     serializer_class = InvitationOutputSerializer
 
@@ -372,10 +381,15 @@ class SurveyInvitationDetailView(SurveyChildView):
 
 
 class SurveyReviewersView(SurveyChildView):
+    """The addresses that may review a survey (owner only)."""
+
     capabilities = {"GET": Capability.MANAGE, "POST": Capability.MANAGE}
     serializer_class = ReviewerOutputSerializer
 
-    @extend_schema(responses={200: ReviewerOutputSerializer(many=True), **OWNER_ONLY_ERRORS})
+    @extend_schema(
+        responses={200: ReviewerOutputSerializer(many=True), **OWNER_ONLY_ERRORS},
+        description="The reviewers, pending or not (the list never tells which have accounts).",
+    )
     def get(self, request: Request, survey_pk: int) -> Response:
         page = self.paginate_queryset(self.get_survey().reviewers.all())
         return self.get_paginated_response(ReviewerOutputSerializer(page, many=True).data)
@@ -404,6 +418,8 @@ class SurveyReviewersView(SurveyChildView):
 
 
 class SurveyReviewerDetailView(SurveyChildView):
+    """One reviewer (owner only)."""
+
     capabilities = {"DELETE": Capability.MANAGE}
     serializer_class = ReviewerOutputSerializer
 
