@@ -6,3 +6,7 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Connect the EmailAddress sync and register the OpenAPI extensions.
+        from accounts import schema, signals  # noqa: F401

@@ -1,3 +1,98 @@
-"""Account routes: djoser under /auth/, dj-rest-auth under /dj-rest-auth/, allauth pages."""
+"""Account routes (CONTRACT.md section 3): djoser under /auth/, dj-rest-auth under
+/dj-rest-auth/, allauth's pages under /accounts/, DRF's /api-token-auth/, and the link pages."""
 
-urlpatterns: list = []
+from allauth.account import views as allauth_views
+from django.urls import include, path, re_path
+from rest_framework.routers import DefaultRouter
+from rest_framework_simplejwt import views as jwt_views
+
+from accounts import pages, views
+
+router = DefaultRouter()
+router.register("users", views.AccountViewSet, basename="user")
+
+# djoser's documented paths; its username-reset actions are not routed (accounts.views).
+auth_patterns = [
+    *router.urls,
+    re_path(r"^token/login/?$", views.TokenLoginView.as_view(), name="login"),
+    re_path(r"^token/logout/?$", views.TokenLogoutView.as_view(), name="logout"),
+    re_path(r"^jwt/create/?$", views.JWTCreateView.as_view(), name="jwt-create"),
+    re_path(r"^jwt/refresh/?$", jwt_views.TokenRefreshView.as_view(), name="jwt-refresh"),
+    re_path(r"^jwt/verify/?$", jwt_views.TokenVerifyView.as_view(), name="jwt-verify"),
+]
+
+# dj-rest-auth's documented paths, listed one by one: its own url modules also name
+# `account_confirm_email` (a template-less page) and match any path that merely ends alike.
+rest_auth_patterns = [
+    re_path(r"^login/?$", views.RestAuthLoginView.as_view(), name="rest_login"),
+    re_path(r"^logout/?$", views.RestAuthLogoutView.as_view(), name="rest_logout"),
+    re_path(r"^user/?$", views.rest_auth_views.UserDetailsView.as_view(), name="rest_user_details"),
+    re_path(
+        r"^password/change/?$",
+        views.RestAuthPasswordChangeView.as_view(),
+        name="rest_password_change",
+    ),
+    re_path(
+        r"^password/reset/?$", views.RestAuthPasswordResetView.as_view(), name="rest_password_reset"
+    ),
+    re_path(
+        r"^password/reset/confirm/?$",
+        views.RestAuthPasswordResetConfirmView.as_view(),
+        name="rest_password_reset_confirm",
+    ),
+    re_path(r"^registration/?$", views.RestAuthRegisterView.as_view(), name="rest_register"),
+    re_path(
+        r"^registration/verify-email/?$",
+        views.RestAuthVerifyEmailView.as_view(),
+        name="rest_verify_email",
+    ),
+    re_path(
+        r"^registration/resend-email/?$",
+        views.RestAuthResendEmailView.as_view(),
+        name="rest_resend_email",
+    ),
+]
+
+# allauth's own pages needed for session login, confirmation and social callbacks. Its
+# sign-up, password and address-management pages are not mounted: those flows belong to the
+# API routes and the link pages, which keep the rules in one place.
+allauth_patterns = [
+    path("login/", allauth_views.login, name="account_login"),
+    path("logout/", allauth_views.logout, name="account_logout"),
+    path("inactive/", allauth_views.account_inactive, name="account_inactive"),
+    path(
+        "confirm-email/",
+        allauth_views.email_verification_sent,
+        name="account_email_verification_sent",
+    ),
+    re_path(
+        r"^confirm-email/(?P<key>[-:\w]+)/$",
+        allauth_views.confirm_email,
+        name="account_confirm_email",
+    ),
+    path("3rdparty/", include("allauth.socialaccount.urls")),
+]
+
+# The pages emailed links open ({FRONTEND_URL}/…; a trailing slash is accepted too).
+link_patterns = [
+    re_path(r"^activate/(?P<uid>[^/]+)/(?P<token>[^/]+)/?$", pages.activate, name="activate"),
+    re_path(r"^verify-email/(?P<key>[^/]+)/?$", pages.verify_email, name="verify_email"),
+    re_path(
+        r"^password/reset/confirm/(?P<uid>[^/]+)/(?P<token>[^/]+)/?$",
+        pages.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    re_path(
+        r"^email/change/confirm/(?P<key>[^/]+)/?$",
+        pages.email_change_confirm,
+        name="email_change_confirm",
+    ),
+]
+
+urlpatterns = [
+    path("auth/", include(auth_patterns)),
+    path("dj-rest-auth/", include(rest_auth_patterns)),
+    path("accounts/", include(allauth_patterns)),
+    re_path(r"^api-token-auth/?$", views.ObtainTokenView.as_view(), name="api-token-auth"),
+    *link_patterns,
+]

@@ -1,19 +1,147 @@
-"""Account libraries: djoser, dj-rest-auth, django-allauth, simplejwt, django-axes."""
+"""Account libraries: DRF authentication, djoser, dj-rest-auth, django-allauth, simplejwt, axes.
+
+The account rules themselves live in `accounts/` (policy, services); these settings only wire
+the libraries to them through their documented override points.
+"""
+
+from datetime import timedelta
 
 from settings.env import env
 
+_DEBUG = env.bool("DEBUG", default=False)
+
+# --- link lifetimes ---
+# Activation / email verification links (both sign-up routes); reset links use Django's
+# PASSWORD_RESET_TIMEOUT (settings/base.py).
+ACCOUNT_ACTIVATION_DAYS = env.int("ACCOUNT_ACTIVATION_DAYS", default=3)
+ACCOUNT_ACTIVATION_TIMEOUT = ACCOUNT_ACTIVATION_DAYS * 24 * 3600
+ACCOUNT_EMAIL_CHANGE_TIMEOUT = env.int("ACCOUNT_EMAIL_CHANGE_TIMEOUT", default=24 * 3600)
+
+# --- authentication backends --- https://docs.djangoproject.com/en/5.2/topics/auth/customizing/
+# Axes first (it refuses locked-out credentials before any password check); then the one
+# backend every login route reaches, which asks accounts.policy.account_can_log_in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.AccountBackend",
+]
+# For deployments that authenticate at the web server (REMOTE_USER): never creates accounts.
+REMOTE_USER_AUTH = env.bool("REMOTE_USER_AUTH", default=False)
+if REMOTE_USER_AUTH:
+    AUTHENTICATION_BACKENDS.append("accounts.backends.AccountRemoteUserBackend")
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/auth/users/me/"
+
+# --- Django REST framework: the account entries --- https://www.django-rest-framework.org/api-guide/
+# Order matters: the first class names the WWW-Authenticate challenge of a 401.
+API_AUTHENTICATION_CLASSES = [
+    "accounts.authentication.TokenAuthentication",
+    "accounts.authentication.JWTAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+if _DEBUG:
+    API_AUTHENTICATION_CLASSES.append("rest_framework.authentication.BasicAuthentication")
+if REMOTE_USER_AUTH:
+    API_AUTHENTICATION_CLASSES.append("rest_framework.authentication.RemoteUserAuthentication")
+
+# Scoped rates (README "Throttle rates"); counters live in the default cache, shared by workers.
+THROTTLE_RATES = {
+    "login": env.str("THROTTLE_LOGIN", default="10/min"),
+    "registration": env.str("THROTTLE_REGISTRATION", default="10/hour"),
+    "activation": env.str("THROTTLE_ACTIVATION", default="10/hour"),
+    "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="10/hour"),
+    "email_change": env.str("THROTTLE_EMAIL_CHANGE", default="10/hour"),
+}
+ACCOUNT_REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": API_AUTHENTICATION_CLASSES,
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
+    "EXCEPTION_HANDLER": "accounts.errors.api_exception_handler",
+}
+
+# --- djoser --- https://djoser.readthedocs.io/en/latest/settings.html
+DJOSER = {
+    "LOGIN_FIELD": "email",
+    "SEND_ACTIVATION_EMAIL": True,
+    "SEND_CONFIRMATION_EMAIL": False,
+    "PASSWORD_CHANGED_EMAIL_CONFIRMATION": True,
+    "ACTIVATION_URL": "activate/{uid}/{token}",
+    "PASSWORD_RESET_CONFIRM_URL": "password/reset/confirm/{uid}/{token}",
+    "PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND": False,
+    "HIDE_USERS": True,
+    "SERIALIZERS": {
+        "user_create": "accounts.serializers.DjoserRegistrationSerializer",
+        "user": "accounts.serializers.ProfileSerializer",
+        "current_user": "accounts.serializers.ProfileSerializer",
+        "activation": "accounts.serializers.UidTokenSerializer",
+        "password_reset": "accounts.serializers.EmailSerializer",
+        "password_reset_confirm": "accounts.serializers.DjoserPasswordResetConfirmSerializer",
+        "set_username": "accounts.serializers.EmailChangeSerializer",
+    },
+    # djoser's own mail goes through the Canvass layout too (accounts/emails.py).
+    "EMAIL": {
+        "activation": "accounts.emails.DjoserActivationEmail",
+        "confirmation": "accounts.emails.DjoserConfirmationEmail",
+        "password_reset": "accounts.emails.DjoserPasswordResetEmail",
+        "password_changed_confirmation": "accounts.emails.DjoserPasswordChangedEmail",
+        "username_changed_confirmation": "accounts.emails.DjoserEmailChangedEmail",
+    },
+}
+
+# --- dj-rest-auth --- https://dj-rest-auth.readthedocs.io/en/latest/configuration.html
+_SERIALIZERS = "accounts.serializers"
+REST_AUTH = {
+    "LOGIN_SERIALIZER": f"{_SERIALIZERS}.RestAuthLoginSerializer",
+    "USER_DETAILS_SERIALIZER": f"{_SERIALIZERS}.ProfileSerializer",
+    "REGISTER_SERIALIZER": f"{_SERIALIZERS}.RestAuthRegisterSerializer",
+    "PASSWORD_RESET_SERIALIZER": f"{_SERIALIZERS}.RestAuthPasswordResetSerializer",
+    "PASSWORD_RESET_CONFIRM_SERIALIZER": f"{_SERIALIZERS}.RestAuthPasswordResetConfirmSerializer",
+    "PASSWORD_CHANGE_SERIALIZER": f"{_SERIALIZERS}.RestAuthPasswordChangeSerializer",
+    "OLD_PASSWORD_FIELD_ENABLED": True,
+    # API logins hand out API credentials ({"key"}); sessions come from the browser login pages.
+    "SESSION_LOGIN": False,
+    "USE_JWT": False,
+}
+
 # --- django-allauth --- https://docs.allauth.org/en/latest/account/configuration.html
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = ACCOUNT_ACTIVATION_DAYS
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGIN_URL
+# One throttle per action (DRF scopes above) and one failed-login counter (axes), not a second
+# set of allauth limits that would answer differently on its pages.
+ACCOUNT_RATE_LIMITS = False
 
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# --- simplejwt --- https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=1)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_AUTHENTICATION_RULE": "accounts.policy.jwt_user_authentication_rule",
+    # Access tokens carry a hash of the password: a password change ends them at once.
+    "CHECK_REVOKE_TOKEN": True,
+    "TOKEN_REFRESH_SERIALIZER": "accounts.serializers.TokenRefreshSerializer",
+}
 
 # --- django-axes --- https://django-axes.readthedocs.io/en/latest/4_configuration.html
+# Brute-force policy is tuned later (issue 8); this keeps it sensible and out of the way.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"

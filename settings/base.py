@@ -6,6 +6,7 @@ sections here, or in `settings/<integration>.py` once they grow.
 
 import warnings
 
+from settings.accounts import ACCOUNT_REST_FRAMEWORK
 from settings.env import BASE_DIR, csv_list, env, refuse_to_start
 
 # --- core ---
@@ -213,6 +214,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Authentication order, throttles and JSON errors of the account routes (settings/accounts.py).
+    **ACCOUNT_REST_FRAMEWORK,
 }
 
 # --- drf-spectacular --- https://drf-spectacular.readthedocs.io/en/latest/settings.html

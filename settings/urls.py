@@ -16,3 +16,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("surveys.urls")),
 ]
+
+# JSON 404 under the API prefixes, Django's page elsewhere (CONTRACT.md section 6).
+handler404 = "accounts.errors.not_found"

@@ -1,0 +1,42 @@
+"""allauth's adapter: allauth's mail, links, confirmation and logins go through Canvass's rules."""
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from django.http import HttpRequest
+
+from accounts import emails, links, services
+from accounts.policy import account_can_log_in
+from accounts.selectors import awaits_confirmation
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render allauth's messages with Canvass's templates and layout (accounts/emails.py)."""
+        emails.send_allauth_message(template_prefix, email, context)
+
+    def get_email_confirmation_url(self, request: HttpRequest | None, emailconfirmation) -> str:
+        """`{FRONTEND_URL}/verify-email/{key}` instead of allauth's own page."""
+        return links.verification_link(emailconfirmation.key)
+
+    def confirm_email(self, request: HttpRequest | None, email_address: EmailAddress) -> bool:
+        """allauth's verification (its /accounts/confirm-email/ page, dj-rest-auth's view) ends
+        in the same `account_confirm` as djoser's activation."""
+        user = email_address.user
+        if email_address.email != user.email.lower() or not awaits_confirmation(user):
+            return False
+        services.account_confirm(user=user)
+        email_address.verified = True
+        return True
+
+    def pre_login(self, request: HttpRequest, user, **kwargs: Any):
+        """allauth's session logins ask the same policy as every other route."""
+        if not account_can_log_in(user):
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        """Accounts are created by the two API sign-up routes only; allauth's own sign-up page
+        and social sign-up stay closed."""
+        return False

@@ -1,0 +1,31 @@
+"""API authentication classes: DRF token and JWT, both gated by the account policy."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+from rest_framework_simplejwt import authentication as jwt_authentication
+
+from accounts.policy import account_can_log_in
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """`Authorization: Token <key>`: one query (token joined to its user)."""
+
+    def authenticate_credentials(self, key):
+        model = self.get_model()
+        try:
+            token = model.objects.select_related("user").get(key=key)
+        except model.DoesNotExist as error:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from error
+        if not account_can_log_in(token.user):
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return (token.user, token)
+
+
+class JWTAuthentication(jwt_authentication.JWTAuthentication):
+    """`Authorization: Bearer <access>`; simplejwt checks signature, expiry and password hash."""
+
+    def get_user(self, validated_token):
+        user = super().get_user(validated_token)
+        if not account_can_log_in(user):
+            raise exceptions.AuthenticationFailed(_("User is inactive"), code="user_inactive")
+        return user

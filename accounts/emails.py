@@ -1,0 +1,137 @@
+"""Account messages: every account email, djoser's and allauth's included, leaves through
+`emails.services.email_send`, so both stacks' mail is rendered from the one Canvass layout."""
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from accounts import links
+from emails.services import email_send
+
+logger = logging.getLogger(__name__)
+
+
+def send_confirmation(*, email: str, url: str) -> None:
+    """The sign-up confirmation: djoser's activation link or allauth's verification link."""
+    days = settings.ACCOUNT_ACTIVATION_DAYS
+    email_send(to=email, template="account_confirmation", context={"url": url, "days": days})
+
+
+def send_activation(user) -> None:
+    send_confirmation(email=user.email, url=links.activation_link(user))
+
+
+def send_already_registered(email: str) -> None:
+    """Told to the owner when someone signs up with their address (no enumeration by sign-up)."""
+    email_send(to=email, template="account_already_registered")
+
+
+def send_account_confirmed(user) -> None:
+    email_send(to=user.email, template="account_confirmed")
+
+
+def send_password_reset(user) -> None:
+    hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
+    context = {"url": links.password_reset_link(user), "hours": hours}
+    email_send(to=user.email, template="account_password_reset", context=context)
+
+
+def send_password_changed(user) -> None:
+    email_send(to=user.email, template="account_password_changed")
+
+
+def send_email_change_link(*, new_email: str, key: str) -> None:
+    hours = max(1, settings.ACCOUNT_EMAIL_CHANGE_TIMEOUT // 3600)
+    context = {"url": links.email_change_link(key), "new_email": new_email, "hours": hours}
+    email_send(to=new_email, template="account_email_change", context=context)
+
+
+def send_email_change_requested(*, user, new_email: str) -> None:
+    context = {"new_email": new_email}
+    email_send(to=user.email, template="account_email_change_requested", context=context)
+
+
+def send_email_change_taken(*, email: str) -> None:
+    email_send(to=email, template="account_email_change_taken")
+
+
+def send_email_changed(*, old_email: str, new_email: str) -> None:
+    email_send(to=old_email, template="account_email_changed", context={"new_email": new_email})
+
+
+# --- allauth: DefaultAccountAdapter.send_mail(template_prefix, email, context) ---
+ALLAUTH_MESSAGES = {
+    "account/email/email_confirmation_signup": "account_confirmation",
+    "account/email/email_confirmation": "account_confirmation",
+    "account/email/account_already_exists": "account_already_registered",
+    "account/email/password_reset_key": "account_password_reset",
+    "account/email/password_changed": "account_password_changed",
+    "account/email/password_reset": "account_password_changed",
+    "account/email/password_set": "account_password_changed",
+}
+
+
+def send_allauth_message(template_prefix: str, email: str, context: dict[str, Any]) -> None:
+    """allauth's messages under Canvass's templates; any other one inside the generic layout."""
+    template = ALLAUTH_MESSAGES.get(template_prefix)
+    if template is None:
+        logger.info("allauth message %s sent with the generic account template", template_prefix)
+        subject = render_to_string(f"{template_prefix}_subject.txt", context)
+        message = render_to_string(f"{template_prefix}_message.txt", context)
+        email_send(
+            to=email,
+            template="account_notice",
+            context={"subject": " ".join(subject.split()), "message": message.strip()},
+        )
+        return
+    url = context.get("activate_url") or context.get("password_reset_url")
+    extra = {
+        "url": url,
+        "days": settings.ACCOUNT_ACTIVATION_DAYS,
+        "hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
+    }
+    email_send(to=email, template=template, context=extra)
+
+
+# --- djoser: its EMAIL classes are called as `Class(request, context).send(to)` ---
+class DjoserEmail:
+    """djoser's email interface, rendered by Canvass instead of djoser's own templates."""
+
+    def __init__(self, request=None, context: dict[str, Any] | None = None, *args, **kwargs):
+        self.request = request
+        self.context = context or {}
+
+    def deliver(self, user, to: Sequence[str]) -> None:
+        raise NotImplementedError
+
+    def send(self, to: Sequence[str], *args, **kwargs) -> None:
+        self.deliver(self.context.get("user"), to)
+
+
+class DjoserActivationEmail(DjoserEmail):
+    def deliver(self, user, to: Sequence[str]) -> None:
+        for address in to:
+            send_confirmation(email=address, url=links.activation_link(user))
+
+
+class DjoserConfirmationEmail(DjoserEmail):
+    def deliver(self, user, to: Sequence[str]) -> None:
+        email_send(to=to, template="account_confirmed")
+
+
+class DjoserPasswordResetEmail(DjoserEmail):
+    def deliver(self, user, to: Sequence[str]) -> None:
+        send_password_reset(user)
+
+
+class DjoserPasswordChangedEmail(DjoserEmail):
+    def deliver(self, user, to: Sequence[str]) -> None:
+        email_send(to=to, template="account_password_changed")
+
+
+class DjoserEmailChangedEmail(DjoserEmail):
+    def deliver(self, user, to: Sequence[str]) -> None:
+        email_send(to=to, template="account_email_changed", context={"new_email": user.email})

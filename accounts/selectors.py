@@ -1,0 +1,132 @@
+"""Account reads: who an emailed link points to, and whether it can still be used.
+
+They change nothing, so link pages call them on GET; the services call them again inside
+their transaction before acting.
+"""
+
+import copy
+
+from allauth.account import app_settings as allauth_settings
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.policy import account_can_log_in
+from accounts.tokens import (
+    LinkState,
+    activation_tokens,
+    address_fingerprint,
+    decode_uid,
+    email_change_payload,
+    password_reset_tokens,
+)
+
+LINK_MESSAGES = {
+    LinkState.INVALID: _(
+        "This link is not valid: it may be incomplete, replaced by a newer one, or already used."
+    ),
+    LinkState.EXPIRED: _("This link has expired. Ask for a new one."),
+    LinkState.USED: _("This link was already used."),
+}
+
+
+class AccountLinkError(Exception):
+    """An emailed link that cannot be used; `field` names the part that failed."""
+
+    def __init__(self, state: LinkState, *, field: str = "token", message: object = None):
+        self.state = state
+        self.field = field
+        self.message = str(message or LINK_MESSAGES[state])
+        super().__init__(self.message)
+
+
+def user_for_uid(uid: str) -> User | None:
+    pk = decode_uid(uid)
+    if not pk or not pk.isdigit():
+        return None
+    return User.objects.filter(pk=pk).first()
+
+
+def awaits_confirmation(user: User) -> bool:
+    """Never confirmed: inactive and without a verified address.
+
+    A deactivated account keeps its verified address, so no emailed link or resend can
+    activate it again; only an administrator can.
+    """
+    if user.is_active:
+        return False
+    return not EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def activation_link_user(*, uid: str, token: str) -> User:
+    user = user_for_uid(uid)
+    if user is None:
+        raise AccountLinkError(LinkState.INVALID, field="uid")
+    state = activation_tokens.state(user, token)
+    if state is LinkState.INVALID and user.is_active:
+        # The token hashes the inactive state; if it matches that, it was valid and is now used.
+        before = copy.copy(user)
+        before.is_active = False
+        if activation_tokens.state(before, token) is not LinkState.INVALID:
+            state = LinkState.USED
+    if state is LinkState.VALID and not awaits_confirmation(user):
+        state = LinkState.USED
+    if state is not LinkState.VALID:
+        raise AccountLinkError(state)
+    return user
+
+
+def verification_link_address(*, key: str) -> EmailAddress:
+    """The address an allauth verification key (HMAC, ACCOUNT_EMAIL_CONFIRMATION_HMAC) names."""
+    max_age = 24 * 3600 * settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS
+    try:
+        pk = signing.loads(key, max_age=max_age, salt=allauth_settings.SALT)
+    except signing.SignatureExpired as error:
+        raise AccountLinkError(LinkState.EXPIRED, field="key") from error
+    except signing.BadSignature as error:
+        raise AccountLinkError(LinkState.INVALID, field="key") from error
+    address = (
+        EmailAddress.objects.select_related("user").filter(pk=pk).first()
+        if isinstance(pk, int)
+        else None
+    )
+    if address is None or address.email != address.user.email.lower():
+        raise AccountLinkError(LinkState.INVALID, field="key")
+    if address.verified or not awaits_confirmation(address.user):
+        raise AccountLinkError(LinkState.USED, field="key")
+    return address
+
+
+def password_reset_link_user(*, uid: str, token: str) -> User:
+    user = user_for_uid(uid)
+    if user is None:
+        raise AccountLinkError(LinkState.INVALID, field="uid")
+    state = password_reset_tokens.state(user, token)
+    if state is LinkState.VALID and not account_can_log_in(user):
+        state = LinkState.INVALID
+    if state is not LinkState.VALID:
+        raise AccountLinkError(state)
+    return user
+
+
+EMAIL_TAKEN_MESSAGE = _("This address now belongs to another account; ask for a new change.")
+
+
+def email_change_link_target(*, key: str) -> tuple[User, str]:
+    """The account and new address of an email-change key."""
+    state, payload = email_change_payload(key)
+    if state is not LinkState.VALID:
+        raise AccountLinkError(state, field="key")
+    user = User.objects.filter(pk=payload["u"]).first()
+    if user is None or not account_can_log_in(user):
+        raise AccountLinkError(LinkState.INVALID, field="key")
+    new_email = str(payload["t"])
+    if user.email.lower() == new_email.lower():
+        raise AccountLinkError(LinkState.USED, field="key")
+    if address_fingerprint(user.email) != payload["f"]:
+        raise AccountLinkError(LinkState.INVALID, field="key")
+    if User.objects.with_email(new_email).exclude(pk=user.pk).exists():
+        raise AccountLinkError(LinkState.INVALID, field="key", message=EMAIL_TAKEN_MESSAGE)
+    return user, new_email

@@ -1,0 +1,221 @@
+"""Account serializers: input per endpoint, and one profile serializer for both route sets."""
+
+from dj_rest_auth import serializers as rest_auth
+from dj_rest_auth.registration.serializers import RegisterSerializer
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from djoser.conf import settings as djoser_settings
+from djoser.serializers import CurrentPasswordSerializer
+from rest_framework import exceptions, serializers
+from rest_framework_simplejwt import serializers as jwt_serializers
+
+from accounts import services
+from accounts.models import User
+from accounts.policy import account_can_log_in
+from accounts.selectors import AccountLinkError, password_reset_link_user
+
+PASSWORD_STYLE = {"input_type": "password"}
+
+
+def password_field(**kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        write_only=True, trim_whitespace=False, max_length=128, style=PASSWORD_STYLE, **kwargs
+    )
+
+
+def check_password_rules(password: str, user: User, field: str) -> None:
+    """Django's password validators, errors reported under the endpoint's own field name."""
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError({field: list(error.messages)}) from error
+
+
+def link_user(uid: str, token: str) -> User:
+    try:
+        return password_reset_link_user(uid=uid, token=token)
+    except AccountLinkError as error:
+        raise serializers.ValidationError({error.field: [error.message]}) from error
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    """`/auth/users/me/` and `/dj-rest-auth/user/`: names are editable, the address is not."""
+
+    class Meta:
+        model = User
+        fields = ("id", "email", "first_name", "last_name", "date_joined")
+        read_only_fields = ("id", "email", "date_joined")
+
+
+class EmailSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class UidTokenSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+
+
+class KeySerializer(serializers.Serializer):
+    key = serializers.CharField(max_length=1024)
+
+
+class DjoserRegistrationSerializer(serializers.Serializer):
+    """`POST /auth/users/` `{"email", "password", "re_password"?}`; the answer is `{"email"}`."""
+
+    email = serializers.EmailField(max_length=254)
+    password = password_field()
+    re_password = password_field(required=False)
+
+    def validate(self, attrs):
+        re_password = attrs.pop("re_password", None)
+        if re_password is not None and re_password != attrs["password"]:
+            raise serializers.ValidationError(
+                {"non_field_errors": [djoser_settings.CONSTANTS.messages.PASSWORD_MISMATCH_ERROR]}
+            )
+        check_password_rules(attrs["password"], User(email=attrs["email"]), "password")
+        return attrs
+
+
+class DjoserPasswordResetConfirmSerializer(UidTokenSerializer):
+    """`POST /auth/users/reset_password_confirm/` `{"uid", "token", "new_password"}`."""
+
+    new_password = password_field()
+    re_new_password = password_field(required=False)
+
+    def validate(self, attrs):
+        user = link_user(attrs["uid"], attrs["token"])
+        re_new_password = attrs.pop("re_new_password", None)
+        if re_new_password is not None and re_new_password != attrs["new_password"]:
+            raise serializers.ValidationError(
+                {"non_field_errors": [djoser_settings.CONSTANTS.messages.PASSWORD_MISMATCH_ERROR]}
+            )
+        check_password_rules(attrs["new_password"], user, "new_password")
+        return attrs
+
+
+class EmailChangeSerializer(CurrentPasswordSerializer):
+    """`POST /auth/users/set_email/` `{"current_password", "new_email"}`."""
+
+    new_email = serializers.EmailField(max_length=254)
+
+    def validate_new_email(self, value: str) -> str:
+        if value.lower() == self.context["request"].user.email.lower():
+            raise serializers.ValidationError(_("This is already the address of your account."))
+        return value
+
+
+class RestAuthLoginSerializer(rest_auth.LoginSerializer):
+    """dj-rest-auth login, `{"email", "password"}` only, with the account policy as its gate."""
+
+    username = None
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, style=PASSWORD_STYLE)
+
+    @staticmethod
+    def validate_auth_user_status(user) -> None:
+        if not account_can_log_in(user):
+            raise exceptions.ValidationError(_("User account is disabled."))
+
+    @staticmethod
+    def validate_email_verification_status(user, email=None) -> None:
+        """Confirmed is `account_can_log_in`, already asked above; allauth's copy agrees."""
+
+
+class RestAuthRegisterSerializer(RegisterSerializer):
+    """dj-rest-auth registration, `{"email", "password1", "password2"}` (no username)."""
+
+    username = None
+    email = serializers.EmailField(max_length=254)
+    password1 = password_field()
+    password2 = password_field()
+
+    def validate_email(self, email: str) -> str:
+        """No existence check here: the answer must not tell whether an address is registered."""
+        return email
+
+    def validate_password1(self, password: str) -> str:
+        return password
+
+    def validate(self, data):
+        data = super().validate(data)
+        check_password_rules(data["password1"], User(email=data["email"]), "password1")
+        return data
+
+    def save(self, request):
+        services.account_register(
+            email=self.validated_data["email"],
+            password=self.validated_data["password1"],
+            confirm_with="verification",
+        )
+
+
+class RestAuthPasswordResetSerializer(rest_auth.PasswordResetSerializer):
+    """dj-rest-auth reset request: the same link and mail as djoser's (accounts.services)."""
+
+    email = serializers.EmailField(max_length=254)
+
+    def validate_email(self, value: str) -> str:
+        return value
+
+    def save(self):
+        services.password_reset_request(email=self.validated_data["email"])
+
+
+class RestAuthPasswordResetConfirmSerializer(rest_auth.PasswordResetConfirmSerializer):
+    """dj-rest-auth reset confirm, accepting the djoser-format link both routes send."""
+
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password1 = password_field()
+    new_password2 = password_field()
+
+    def validate(self, attrs):
+        self.user = link_user(attrs["uid"], attrs["token"])
+        self.set_password_form = SetPasswordForm(user=self.user, data=attrs)
+        if not self.set_password_form.is_valid():
+            raise serializers.ValidationError(self.set_password_form.errors)
+        return attrs
+
+    def save(self):
+        return services.password_reset_complete(
+            uid=self.validated_data["uid"],
+            token=self.validated_data["token"],
+            new_password=self.set_password_form.cleaned_data["new_password1"],
+        )
+
+
+class RestAuthPasswordChangeSerializer(rest_auth.PasswordChangeSerializer):
+    """dj-rest-auth password change (old password required) through the shared service."""
+
+    old_password = password_field()
+    new_password1 = password_field()
+    new_password2 = password_field()
+
+    def save(self):
+        services.password_change(
+            user=self.user,
+            new_password=self.set_password_form.cleaned_data["new_password1"],
+            request=self.request,
+        )
+
+
+class PasswordChangedSerializer(serializers.Serializer):
+    """The answer of `/dj-rest-auth/password/change/`: a fresh token replaces the revoked one."""
+
+    detail = serializers.CharField()
+    key = serializers.CharField()
+
+
+class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
+    """simplejwt's refresh, answering 401 (not 500) when the token's account was deleted."""
+
+    def validate(self, attrs):
+        try:
+            return super().validate(attrs)
+        except User.DoesNotExist as error:
+            raise exceptions.AuthenticationFailed(
+                self.error_messages["no_active_account"], "no_active_account"
+            ) from error

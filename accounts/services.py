@@ -1,0 +1,249 @@
+"""Account write operations: the one place each account rule lives.
+
+Both route sets (djoser under /auth/, dj-rest-auth under /dj-rest-auth/), the link pages and
+the admin call these functions; the views only parse input and shape the response.
+"""
+
+from contextlib import suppress
+from typing import Literal
+
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from django.contrib.auth import SESSION_KEY, update_session_auth_hash, user_logged_out
+from django.contrib.auth import logout as session_logout
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts import emails, links
+from accounts.models import User
+from accounts.policy import account_can_log_in
+from accounts.selectors import (
+    EMAIL_TAKEN_MESSAGE,
+    AccountLinkError,
+    activation_link_user,
+    awaits_confirmation,
+    email_change_link_target,
+    password_reset_link_user,
+    verification_link_address,
+)
+from accounts.tokens import LinkState, email_change_key
+
+ConfirmWith = Literal["activation", "verification"]
+
+
+# --- registration and confirmation ---
+@transaction.atomic
+def account_register(*, email: str, password: str, confirm_with: ConfirmWith) -> None:
+    """Create an unconfirmed account and mail its confirmation link — or, when the address
+    already has an account (any letter case, confirmed or not), create nothing and mail the
+    owner a notice. The caller cannot tell the two apart (no enumeration through sign-up).
+
+    `confirm_with` picks the link: djoser's activation link or allauth's verification link;
+    both end in `account_confirm`. The account and its message commit together.
+    """
+    owner = User.objects.with_email(email).first()
+    if owner is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email=email, password=password, is_active=False)
+        except IntegrityError:
+            # A concurrent sign-up with the same address (in any case) committed first.
+            owner = User.objects.with_email(email).first()
+            emails.send_already_registered(owner.email if owner else email)
+            return
+        send_confirmation_link(user, confirm_with)
+        return
+    # Hash anyway, so a known address takes as long to answer as a new one.
+    make_password(password)
+    emails.send_already_registered(owner.email)
+
+
+def send_confirmation_link(user: User, confirm_with: ConfirmWith) -> None:
+    if confirm_with == "activation":
+        emails.send_activation(user)
+        return
+    address, _created = EmailAddress.objects.get_or_create(
+        user=user, email=user.email.lower(), defaults={"primary": True}
+    )
+    key = EmailConfirmationHMAC(address).key
+    emails.send_confirmation(email=user.email, url=links.verification_link(key))
+
+
+def confirmation_resend(*, email: str, confirm_with: ConfirmWith) -> None:
+    """A new confirmation link, only for an account that never confirmed its address.
+
+    Unknown, confirmed and deactivated addresses get nothing; the answer is the same.
+    """
+    user = User.objects.with_email(email).first()
+    if user is not None and awaits_confirmation(user):
+        send_confirmation_link(user, confirm_with)
+
+
+@transaction.atomic
+def account_confirm(*, user: User) -> None:
+    """The one end of both confirmation flows: the account may now log in on every route.
+
+    Activates the user and marks its primary allauth address verified (creating it if missing),
+    so djoser, dj-rest-auth, allauth and the admin agree.
+    """
+    email = user.email.lower()
+    EmailAddress.objects.filter(user=user).exclude(email=email).delete()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def account_activate(*, uid: str, token: str) -> User:
+    """djoser's activation link (`/activate/{uid}/{token}`, `POST /auth/users/activation/`)."""
+    user = activation_link_user(uid=uid, token=token)
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    user = activation_link_user(uid=uid, token=token)
+    account_confirm(user=user)
+    return user
+
+
+@transaction.atomic
+def email_address_verify(*, key: str) -> User:
+    """allauth's verification key (`/verify-email/{key}`, `…/registration/verify-email/`)."""
+    address = verification_link_address(key=key)
+    User.objects.select_for_update().filter(pk=address.user_id).first()
+    address = verification_link_address(key=key)
+    account_confirm(user=address.user)
+    return address.user
+
+
+# --- credentials ---
+def credentials_revoke(*, user: User) -> None:
+    """End every API credential of the account: its DRF token and its JWT refresh tokens.
+
+    Sessions end by themselves: a password change alters the session auth hash, and a
+    deactivated or deleted account fails the backend's `get_user` on the next request.
+    Access JWTs carry a password hash (CHECK_REVOKE_TOKEN) and live at most 15 minutes.
+    """
+    Token.objects.filter(user=user).delete()
+    outstanding = OutstandingToken.objects.filter(
+        user=user, blacklistedtoken__isnull=True, expires_at__gt=timezone.now()
+    )
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
+    )
+
+
+def refresh_token_blacklist(raw_token: object) -> None:
+    """Blacklist a JWT refresh token a client hands in at logout; an unusable one is ignored."""
+    if not isinstance(raw_token, str) or not raw_token:
+        return
+    with suppress(TokenError):
+        RefreshToken(raw_token).blacklist()  # type: ignore[arg-type]
+
+
+def account_logout(*, request: HttpRequest, refresh: object = None) -> None:
+    """Both logout routes: the account's DRF token (shared by djoser and dj-rest-auth), the
+    caller's session and, when given, a JWT refresh token."""
+    user = request.user
+    if user.is_authenticated:
+        Token.objects.filter(user=user).delete()
+        user_logged_out.send(sender=user.__class__, request=request, user=user)
+    django_request = getattr(request, "_request", request)
+    if SESSION_KEY in django_request.session:
+        session_logout(django_request)
+    refresh_token_blacklist(refresh)
+
+
+def _keep_callers_session(request: HttpRequest | None, user: User) -> None:
+    """After a password change, the session that made it stays signed in (others end)."""
+    if request is None:
+        return
+    django_request = getattr(request, "_request", request)
+    if django_request.session.get(SESSION_KEY) == str(user.pk):
+        update_session_auth_hash(django_request, user)
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str, request: HttpRequest | None = None) -> None:
+    """Set a new (already validated) password and end every other credential of the account."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    credentials_revoke(user=user)
+    _keep_callers_session(request, user)
+    emails.send_password_changed(user)
+
+
+def password_reset_request(*, email: str) -> None:
+    """Mail a reset link to a confirmed account; anything else gets nothing, same answer."""
+    user = User.objects.with_email(email).first()
+    if user is not None and account_can_log_in(user) and user.has_usable_password():
+        emails.send_password_reset(user)
+
+
+@transaction.atomic
+def password_reset_complete(*, uid: str, token: str, new_password: str) -> User:
+    """Use a reset link once: the new password (already validated) replaces every credential."""
+    user = password_reset_link_user(uid=uid, token=token)
+    # Re-check under the row lock: two submissions of one link cannot both succeed.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    user = password_reset_link_user(uid=uid, token=token)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    credentials_revoke(user=user)
+    emails.send_password_changed(user)
+    return user
+
+
+# --- email change ---
+@transaction.atomic
+def email_change_request(*, user: User, new_email: str) -> None:
+    """Mail a confirmation link to the new address and a notice to the current one.
+
+    Nothing changes yet. An address that already has an account gets a harmless notice
+    instead of the link, and the caller's answer is the same either way.
+    """
+    emails.send_email_change_requested(user=user, new_email=new_email)
+    if User.objects.with_email(new_email).exists():
+        emails.send_email_change_taken(email=new_email)
+        return
+    key = email_change_key(user_pk=user.pk, current_email=user.email, new_email=new_email)
+    emails.send_email_change_link(new_email=new_email, key=key)
+
+
+@transaction.atomic
+def email_change_confirm(*, key: str) -> User:
+    """Apply a confirmed email change; the database's case-insensitive unique constraint
+    settles a race for the same address. allauth's verified address moves with it."""
+    user, new_email = email_change_link_target(key=key)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user, new_email = email_change_link_target(key=key)
+    old_email = user.email
+    user.email = User.objects.normalize_email(new_email).strip()
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email"])
+    except IntegrityError as error:
+        raise AccountLinkError(
+            LinkState.INVALID, field="key", message=EMAIL_TAKEN_MESSAGE
+        ) from error
+    emails.send_email_changed(old_email=old_email, new_email=user.email)
+    return user
+
+
+# --- removal ---
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    credentials_revoke(user=user)
+    user.delete()
+
+
+@transaction.atomic
+def account_deactivate(*, user: User) -> None:
+    """An administrator's deactivation: the account can no longer log in, anywhere."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    credentials_revoke(user=user)

@@ -1,0 +1,288 @@
+"""Account API views: the libraries' views, each changed at one method to call accounts.services.
+
+djoser's routes (`/auth/…`) and dj-rest-auth's (`/dj-rest-auth/…`) keep their paths and
+payloads; whatever either does to an account happens in the same service function.
+"""
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from dj_rest_auth import views as rest_auth_views
+from dj_rest_auth.registration import views as registration_views
+from django.utils.translation import gettext_lazy as _
+from djoser import views as djoser_views
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework_simplejwt import views as jwt_views
+
+from accounts import services
+from accounts.selectors import AccountLinkError
+from accounts.serializers import (
+    EmailSerializer,
+    KeySerializer,
+    PasswordChangedSerializer,
+)
+from accounts.throttling import ActionScopeMixin
+from accounts.tokens import password_reset_tokens
+
+NO_CONTENT = OpenApiResponse(description="Done; no body.")
+DETAIL = inline_serializer("AccountDetail", {"detail": serializers.CharField()})
+LOGOUT_REQUEST = inline_serializer(
+    "LogoutRequest", {"refresh": serializers.CharField(required=False)}
+)
+
+
+@contextmanager
+def link_errors() -> Iterator[None]:
+    """An unusable emailed link is a 400 naming the part that failed (`uid`, `token`, `key`)."""
+    try:
+        yield
+    except AccountLinkError as error:
+        raise serializers.ValidationError({error.field: [error.message]}) from error
+
+
+def refresh_from(request: Request) -> object:
+    """A JWT refresh token handed in at logout, if the body is an object that has one."""
+    return request.data.get("refresh") if isinstance(request.data, Mapping) else None
+
+
+class LoginRouteMixin:
+    """Every API login route: the one `login` throttle scope, and axes' lockout as a 429.
+
+    axes flags the request object `authenticate()` received — DRF's — while its middleware
+    reads Django's; copying the flag lets the middleware answer with the lockout response.
+    """
+
+    throttle_scope = "login"
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(request, "axes_locked_out", False):
+            request._request.axes_locked_out = True
+            request._request.axes_credentials = getattr(request, "axes_credentials", None)
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+
+
+# --- djoser: /auth/ ---
+class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
+    """djoser's users resource over Canvass's services.
+
+    djoser's username-reset actions (`users/reset_email/`, `users/reset_email_confirm/`) are
+    removed: with the address as identity they would move an account to an unverified address.
+    """
+
+    token_generator = password_reset_tokens
+    reset_username = None
+    reset_username_confirm = None
+    throttle_scopes = {
+        "create": "registration",
+        "activation": "activation",
+        "resend_activation": "activation",
+        "reset_password": "password_reset",
+        "reset_password_confirm": "password_reset",
+        "set_username": "email_change",
+        "set_email_confirm": "email_change",
+    }
+
+    @extend_schema(
+        responses={201: inline_serializer("Registered", {"email": serializers.EmailField()})},
+        description="Answers the same for a new and an already registered address; the "
+        "address's owner gets either the activation link or a notice.",
+    )
+    def create(self, request, *args, **kwargs):
+        data = self.validated_data(request)
+        services.account_register(
+            email=data["email"], password=data["password"], confirm_with="activation"
+        )
+        return Response({"email": data["email"]}, status.HTTP_201_CREATED)
+
+    def validated_data(self, request) -> dict:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def perform_update(self, serializer):
+        # djoser's version re-sends an activation mail to inactive accounts; names only here.
+        serializer.save()
+
+    def perform_destroy(self, instance):
+        services.account_delete(user=instance)
+
+    @extend_schema(responses={204: NO_CONTENT})
+    @action(["post"], detail=False)
+    def activation(self, request, *args, **kwargs):
+        data = self.validated_data(request)
+        with link_errors():
+            services.account_activate(uid=data["uid"], token=data["token"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=EmailSerializer, responses={204: NO_CONTENT})
+    @action(["post"], detail=False)
+    def resend_activation(self, request, *args, **kwargs):
+        data = self.validated_data(request)
+        services.confirmation_resend(email=data["email"], confirm_with="activation")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        responses={204: NO_CONTENT},
+        description="Revokes every DRF token and JWT refresh token of the account; the session "
+        "that made the request stays signed in. Token and JWT clients log in again with the "
+        "new password.",
+    )
+    @action(["post"], detail=False)
+    def set_password(self, request, *args, **kwargs):
+        data = self.validated_data(request)
+        services.password_change(
+            user=request.user, new_password=data["new_password"], request=request
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=EmailSerializer, responses={204: NO_CONTENT})
+    @action(["post"], detail=False)
+    def reset_password(self, request, *args, **kwargs):
+        data = self.validated_data(request)
+        services.password_reset_request(email=data["email"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses={204: NO_CONTENT})
+    @action(["post"], detail=False)
+    def reset_password_confirm(self, request, *args, **kwargs):
+        data = self.validated_data(request)
+        with link_errors():
+            services.password_reset_complete(
+                uid=data["uid"], token=data["token"], new_password=data["new_password"]
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        responses={204: NO_CONTENT},
+        description="Mails a confirmation link to the new address and a notice to the current "
+        "one; nothing changes until the link is used. Answers the same whether or not the new "
+        "address is taken.",
+    )
+    @action(["post"], detail=False, url_path="set_email")
+    def set_username(self, request, *args, **kwargs):
+        data = self.validated_data(request)
+        services.email_change_request(user=request.user, new_email=data["new_email"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=KeySerializer, responses={204: NO_CONTENT})
+    @action(
+        ["post"],
+        detail=False,
+        url_path="set_email/confirm",
+        serializer_class=KeySerializer,
+        permission_classes=[AllowAny],
+    )
+    def set_email_confirm(self, request, *args, **kwargs):
+        data = self.validated_data(request)
+        with link_errors():
+            services.email_change_confirm(key=data["key"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenLoginView(LoginRouteMixin, djoser_views.TokenCreateView):
+    pass
+
+
+class TokenLogoutView(djoser_views.TokenDestroyView):
+    @extend_schema(request=LOGOUT_REQUEST, responses={204: NO_CONTENT})
+    def post(self, request):
+        services.account_logout(request=request, refresh=refresh_from(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class JWTCreateView(LoginRouteMixin, jwt_views.TokenObtainPairView):
+    pass
+
+
+class ObtainTokenView(LoginRouteMixin, ObtainAuthToken):
+    """DRF's obtain-token view: `{"username": <email>, "password"}` → `{"token"}`."""
+
+
+# --- dj-rest-auth: /dj-rest-auth/ ---
+class RestAuthLoginView(LoginRouteMixin, rest_auth_views.LoginView):
+    pass
+
+
+class RestAuthLogoutView(rest_auth_views.LogoutView):
+    throttle_scope = ""
+    http_method_names = ["post", "options"]
+
+    @extend_schema(request=LOGOUT_REQUEST, responses={200: DETAIL})
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+    def logout(self, request):
+        services.account_logout(request=request, refresh=refresh_from(request))
+        return Response({"detail": _("Successfully logged out.")})
+
+
+class RestAuthPasswordChangeView(rest_auth_views.PasswordChangeView):
+    throttle_scope = ""
+
+    @extend_schema(
+        responses={200: PasswordChangedSerializer},
+        description="Revokes every DRF token and JWT refresh token of the account and answers "
+        "with a fresh token (`key`) for the caller; the calling session stays signed in.",
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        token = Token.objects.create(user=request.user)
+        return Response({"detail": _("New password has been saved."), "key": token.key})
+
+
+class RestAuthPasswordResetView(rest_auth_views.PasswordResetView):
+    throttle_scope = "password_reset"
+
+
+class RestAuthPasswordResetConfirmView(rest_auth_views.PasswordResetConfirmView):
+    throttle_scope = "password_reset"
+
+
+class RestAuthRegisterView(registration_views.RegisterView):
+    throttle_scope = "registration"
+
+    @extend_schema(responses={201: DETAIL})
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        # The service sent the verification (or the owner's notice); allauth's
+        # complete_signup would log in or mail a second time.
+        serializer.save(self.request)
+
+
+class RestAuthVerifyEmailView(registration_views.VerifyEmailView):
+    throttle_scope = "activation"
+
+    @extend_schema(request=KeySerializer, responses={200: DETAIL})
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with link_errors():
+            services.email_address_verify(key=serializer.validated_data["key"])
+        return Response({"detail": _("ok")})
+
+
+class RestAuthResendEmailView(registration_views.ResendEmailVerificationView):
+    throttle_scope = "activation"
+
+    @extend_schema(request=EmailSerializer, responses={200: DETAIL})
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.confirmation_resend(
+            email=serializer.validated_data["email"], confirm_with="verification"
+        )
+        return Response({"detail": _("ok")})
