@@ -11,7 +11,7 @@ from typing import cast
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
@@ -120,7 +120,7 @@ def _submit(request: HttpRequest, survey: Survey, questions: list[QuestionOnPage
 @require_http_methods(["GET", "HEAD", "POST"])
 def survey_page(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = surveys_visible_to(request.user).filter(pk=survey_id).first()
-    sign_in_url = f"{settings.LOGIN_URL}?next={request.path}"
+    sign_in_url = f"{resolve_url(settings.LOGIN_URL)}?next={request.path}"
     if not request.user.is_authenticated:
         if request.method == "POST":
             return redirect_to_login(request.path)

@@ -21,7 +21,7 @@ from rest_framework.viewsets import GenericViewSet
 from accounts.models import User
 from surveys import selectors, services
 from surveys.errors import AnswersInvalid, SurveyConflict
-from surveys.models import Invitation, Reviewer, Survey
+from surveys.models import Survey
 from surveys.permissions import Capability, SurveyAccess, surveys_visible_to
 from surveys.renderers import CSVRenderer, csv_streaming_response
 from surveys.serializers import (
@@ -243,14 +243,18 @@ class SurveyChildView(SurveyAPIMixin, GenericAPIView):
         return self.capabilities.get(method or "", Capability.VIEW)
 
     def get_survey(self) -> Survey:
-        survey = get_object_or_404(
-            surveys_visible_to(self.request.user).select_related("owner"),
-            pk=self.kwargs["survey_pk"],
-        )
-        self.check_object_permissions(self.request, survey)
-        return survey
+        """The survey of the URL, once per request: 404 if unseen, then the capability check."""
+        if not hasattr(self, "_survey"):
+            survey = get_object_or_404(
+                surveys_visible_to(self.request.user).select_related("owner"),
+                pk=self.kwargs["survey_pk"],
+            )
+            self.check_object_permissions(self.request, survey)
+            self._survey = survey
+        return self._survey
 
     def get_object(self) -> Survey:
+        """What permissions are checked against (DRF's metadata and browsable API call it)."""
         return self.get_survey()
 
 
@@ -259,6 +263,9 @@ class SurveyResponsesView(SurveyChildView):
 
     capabilities = {"GET": Capability.REVIEW, "POST": Capability.RESPOND}
     serializer_class = ResponseOutputSerializer
+
+    def get_queryset(self):
+        return selectors.survey_responses(self.get_survey())
 
     def get_renderers(self):
         renderers = super().get_renderers()
@@ -299,7 +306,7 @@ class SurveyResponsesView(SurveyChildView):
                 selectors.responses_export_rows(survey),
                 filename=f"survey-{survey.pk}-responses.csv",
             )
-        page = self.paginate_queryset(selectors.survey_responses(survey))
+        page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ResponseOutputSerializer(page, many=True).data)
 
     @extend_schema(
@@ -336,12 +343,15 @@ class SurveyInvitationsView(SurveyChildView):
     capabilities = {"GET": Capability.MANAGE, "POST": Capability.MANAGE}
     serializer_class = InvitationOutputSerializer
 
+    def get_queryset(self):
+        return self.get_survey().invitations.all()
+
     @extend_schema(
         responses={200: InvitationOutputSerializer(many=True), **OWNER_ONLY_ERRORS},
         description="The invitations, oldest first.",
     )
     def get(self, request: Request, survey_pk: int) -> Response:
-        page = self.paginate_queryset(self.get_survey().invitations.all())
+        page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(InvitationOutputSerializer(page, many=True).data)
 
     @extend_schema(
@@ -372,10 +382,12 @@ class SurveyInvitationDetailView(SurveyChildView):
     capabilities = {"DELETE": Capability.MANAGE}
     serializer_class = InvitationOutputSerializer
 
+    def get_queryset(self):
+        return self.get_survey().invitations.all()
+
     @extend_schema(responses={204: None, **OWNER_ONLY_ERRORS}, description="Revokes an invitation.")
     def delete(self, request: Request, survey_pk: int, invitation_pk: int) -> Response:
-        survey = self.get_survey()
-        invitation = get_object_or_404(Invitation, survey=survey, pk=invitation_pk)
+        invitation = get_object_or_404(self.get_queryset(), pk=invitation_pk)
         services.invitation_revoke(invitation=invitation)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -386,12 +398,15 @@ class SurveyReviewersView(SurveyChildView):
     capabilities = {"GET": Capability.MANAGE, "POST": Capability.MANAGE}
     serializer_class = ReviewerOutputSerializer
 
+    def get_queryset(self):
+        return self.get_survey().reviewers.all()
+
     @extend_schema(
         responses={200: ReviewerOutputSerializer(many=True), **OWNER_ONLY_ERRORS},
         description="The reviewers, pending or not (the list never tells which have accounts).",
     )
     def get(self, request: Request, survey_pk: int) -> Response:
-        page = self.paginate_queryset(self.get_survey().reviewers.all())
+        page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ReviewerOutputSerializer(page, many=True).data)
 
     @extend_schema(
@@ -423,10 +438,12 @@ class SurveyReviewerDetailView(SurveyChildView):
     capabilities = {"DELETE": Capability.MANAGE}
     serializer_class = ReviewerOutputSerializer
 
+    def get_queryset(self):
+        return self.get_survey().reviewers.all()
+
     @extend_schema(responses={204: None, **OWNER_ONLY_ERRORS}, description="Removes a reviewer.")
     def delete(self, request: Request, survey_pk: int, reviewer_pk: int) -> Response:
-        survey = self.get_survey()
-        reviewer = get_object_or_404(Reviewer, survey=survey, pk=reviewer_pk)
+        reviewer = get_object_or_404(self.get_queryset(), pk=reviewer_pk)
         services.reviewer_remove(reviewer=reviewer)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -73,3 +73,18 @@ def test_no_request_answers_a_server_error(client_for, owner, survey, route, rol
             assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR, failure
             if response.status_code >= HTTPStatus.BAD_REQUEST and method != "head":
                 assert response["Content-Type"].startswith("application/json"), failure
+
+
+@pytest.mark.parametrize("role", ["owner", "stranger", "anonymous"])
+def test_the_browsable_api_renders_every_route(client, owner, survey, role):
+    if role != "anonymous":
+        client.force_login(owner if role == "owner" else UserFactory())
+    invitation = InvitationFactory(survey=survey)
+    reviewer = ReviewerFactory(survey=survey)
+
+    for route in ROUTES:
+        url = "/api/surveys/" + route.format(
+            id=survey.pk, invitation=invitation.pk, reviewer=reviewer.pk
+        )
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR, url
