@@ -77,6 +77,8 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
     """
 
     token_generator = password_reset_tokens
+    # Ids are integers: `users/reset_email/` must be a 404, not a detail route named so.
+    lookup_value_regex = "[0-9]+"
     reset_username = None
     reset_username_confirm = None
     throttle_scopes = {

@@ -1,0 +1,119 @@
+"""One notion of "confirmed": no route gives an unconfirmed account a credential, and
+confirming through either route opens them all."""
+
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+
+from accounts.models import User
+from accounts.services import account_deactivate
+from tests.accounts.conftest import link_from_last_mail
+
+pytestmark = pytest.mark.django_db
+
+# (path, payload builder, key of the credential in the answer)
+API_LOGINS = {
+    "djoser-token": ("/auth/token/login/", lambda e, p: {"email": e, "password": p}, "auth_token"),
+    "djoser-jwt": ("/auth/jwt/create/", lambda e, p: {"email": e, "password": p}, "access"),
+    "dj-rest-auth": ("/dj-rest-auth/login/", lambda e, p: {"email": e, "password": p}, "key"),
+    "api-token-auth": ("/api-token-auth/", lambda e, p: {"username": e, "password": p}, "token"),
+}
+SESSION_LOGINS = {
+    "allauth": ("/accounts/login/", lambda e, p: {"login": e, "password": p}),
+    "admin": ("/admin/login/", lambda e, p: {"username": e, "password": p}),
+}
+
+
+def api_login(api_client, route: str, email: str, password: str):
+    path, payload, _key = API_LOGINS[route]
+    return api_client.post(path, payload(email, password), format="json")
+
+
+def session_login(client, route: str, email: str, password: str) -> bool:
+    path, payload = SESSION_LOGINS[route]
+    client.post(path, payload(email, password))
+    return SESSION_KEY in client.session
+
+
+@pytest.mark.parametrize("route", API_LOGINS)
+def test_an_unconfirmed_account_gets_no_credential_from_any_api_route(
+    api_client, unconfirmed_user, password, route
+):
+    response = api_login(api_client, route, unconfirmed_user.email, password)
+
+    assert response.status_code in (HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED)
+    assert API_LOGINS[route][2] not in response.json()
+
+
+@pytest.mark.parametrize("route", SESSION_LOGINS)
+def test_an_unconfirmed_account_gets_no_session(client, unconfirmed_user, password, route):
+    unconfirmed_user.is_staff = True
+    unconfirmed_user.save()
+
+    assert session_login(client, route, unconfirmed_user.email, password) is False
+
+
+def test_a_user_registered_as_dj_rest_auth_does_it_gets_no_djoser_token(api_client, password):
+    """The measured hole: dj-rest-auth's sign-up used to leave the account active."""
+    payload = {"email": "hole@example.org", "password1": password, "password2": password}
+    api_client.post("/dj-rest-auth/registration/", payload)
+
+    assert api_login(api_client, "djoser-token", "hole@example.org", password).status_code == 400
+    assert api_login(api_client, "djoser-jwt", "hole@example.org", password).status_code == 401
+
+
+def test_confirming_through_either_route_opens_every_route(
+    api_client, client, routes, other_routes, password
+):
+    email = "both@example.org"
+    api_client.post(routes.register, routes.register_payload(email, password))
+    api_client.post(other_routes.resend, {"email": email})
+    link = link_from_last_mail(email, other_routes.link_prefix)
+
+    api_client.post(other_routes.confirm, other_routes.confirm_payload(link))
+
+    for route, (_path, _payload, key) in API_LOGINS.items():
+        response = api_login(api_client, route, email, password)
+        assert response.status_code == HTTPStatus.OK, route
+        assert key in response.json()
+    assert session_login(client, "allauth", email, password)
+    user = User.objects.get(email=email)
+    assert user.emailaddress_set.get(primary=True).verified
+
+
+def test_confirmed_accounts_may_use_the_admin_login_when_staff(client, confirmed_user, password):
+    confirmed_user.is_staff = True
+    confirmed_user.save()
+
+    assert session_login(client, "admin", confirmed_user.email, password)
+
+
+@pytest.mark.parametrize("route", API_LOGINS)
+def test_login_accepts_the_address_in_any_letter_case(api_client, confirmed_user, password, route):
+    response = api_login(api_client, route, confirmed_user.email.upper(), password)
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_a_confirmation_link_works_once(api_client, routes, password):
+    api_client.post(routes.register, routes.register_payload("once@example.org", password))
+    payload = routes.confirm_payload(link_from_last_mail("once@example.org", routes.link_prefix))
+
+    assert api_client.post(routes.confirm, payload).status_code == routes.confirmed_status
+    again = api_client.post(routes.confirm, payload)
+
+    assert again.status_code == HTTPStatus.BAD_REQUEST
+    assert "already used" in str(again.json())
+
+
+def test_a_deactivated_account_cannot_confirm_itself_again(api_client, routes, password):
+    api_client.post(routes.register, routes.register_payload("gone@example.org", password))
+    payload = routes.confirm_payload(link_from_last_mail("gone@example.org", routes.link_prefix))
+    api_client.post(routes.confirm, payload)
+    account_deactivate(user=User.objects.get(email="gone@example.org"))
+
+    assert api_client.post(routes.confirm, payload).status_code == HTTPStatus.BAD_REQUEST
+    assert not User.objects.get(email="gone@example.org").is_active
+    for route in API_LOGINS:
+        assert api_login(api_client, route, "gone@example.org", password).status_code in (400, 401)
