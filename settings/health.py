@@ -1,4 +1,4 @@
-"""The `/health/` probe: 200 when the database and the cache answer, 503 otherwise."""
+"""Health probes: `/health/` (database and cache answer), `/health/live/` (the process answers)."""
 
 import logging
 import uuid
@@ -44,3 +44,15 @@ def health(request: HttpRequest) -> JsonResponse:
         "checks": {name: "ok" if ok else "down" for name, ok in checks.items()},
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@never_cache
+@require_GET
+def live(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process serves requests; touches neither database nor cache.
+
+    A restart is the cure for what this detects, so a database outage must not fail it (that
+    is `/health/`'s job). It is also the benchmark's baseline: a bare view through the full
+    middleware stack (bench/README.md).
+    """
+    return JsonResponse({"status": "ok"})
