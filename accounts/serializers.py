@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from djoser.conf import settings as djoser_settings
 from djoser.serializers import CurrentPasswordSerializer
 from rest_framework import exceptions, serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework_simplejwt import serializers as jwt_serializers
 
 from accounts import services
@@ -123,6 +124,11 @@ class RestAuthLoginSerializer(rest_auth.LoginSerializer):
     def validate_email_verification_status(user, email=None) -> None:
         """Confirmed is `account_can_log_in`, already asked above; allauth's copy agrees."""
 
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        services.api_login_record(request=self.context["request"], user=attrs["user"])
+        return attrs
+
 
 class RestAuthRegisterSerializer(RegisterSerializer):
     """dj-rest-auth registration, `{"email", "password1", "password2"}` (no username)."""
@@ -207,6 +213,24 @@ class PasswordChangedSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     key = serializers.CharField()
+
+
+class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
+    """simplejwt's login, recorded like the other login routes' (last login, axes reset)."""
+
+    def validate(self, attrs):
+        data = super().validate(attrs)
+        services.api_login_record(request=self.context["request"], user=self.user)
+        return data
+
+
+class ObtainTokenSerializer(AuthTokenSerializer):
+    """DRF's obtain-token login, recorded like the other login routes'."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        services.api_login_record(request=self.context["request"], user=attrs["user"])
+        return attrs
 
 
 class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):

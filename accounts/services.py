@@ -8,7 +8,12 @@ from contextlib import suppress
 from typing import Literal
 
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
-from django.contrib.auth import SESSION_KEY, update_session_auth_hash, user_logged_out
+from django.contrib.auth import (
+    SESSION_KEY,
+    update_session_auth_hash,
+    user_logged_in,
+    user_logged_out,
+)
 from django.contrib.auth import logout as session_logout
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
@@ -143,6 +148,12 @@ def refresh_token_blacklist(raw_token: object) -> None:
         return
     with suppress(TokenError):
         RefreshToken(raw_token).blacklist()  # type: ignore[arg-type]
+
+
+def api_login_record(*, request: HttpRequest, user: User) -> None:
+    """An API route issued a credential: tell Django (last_login) and axes (reset the failure
+    count), as a session login does. djoser's token login sends this signal itself."""
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
 
 
 def account_logout(*, request: HttpRequest, refresh: object = None) -> None:

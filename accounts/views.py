@@ -4,7 +4,7 @@ djoser's routes (`/auth/…`) and dj-rest-auth's (`/dj-rest-auth/…`) keep thei
 payloads; whatever either does to an account happens in the same service function.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from dj_rest_auth import views as rest_auth_views
@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework_simplejwt import views as jwt_views
 
 from accounts import services
@@ -26,9 +27,10 @@ from accounts.selectors import AccountLinkError
 from accounts.serializers import (
     EmailSerializer,
     KeySerializer,
+    ObtainTokenSerializer,
     PasswordChangedSerializer,
 )
-from accounts.throttling import ActionScopeMixin
+from accounts.throttling import ActionScopeMixin, ScopedRateThrottle
 from accounts.tokens import password_reset_tokens
 
 NO_CONTENT = OpenApiResponse(description="Done; no body.")
@@ -60,6 +62,7 @@ class LoginRouteMixin:
     """
 
     throttle_scope = "login"
+    throttle_classes: Sequence[type[BaseThrottle]] = [ScopedRateThrottle]
 
     def finalize_response(self, request, response, *args, **kwargs):
         if getattr(request, "axes_locked_out", False):
@@ -205,6 +208,8 @@ class JWTCreateView(LoginRouteMixin, jwt_views.TokenObtainPairView):
 
 class ObtainTokenView(LoginRouteMixin, ObtainAuthToken):
     """DRF's obtain-token view: `{"username": <email>, "password"}` → `{"token"}`."""
+
+    serializer_class = ObtainTokenSerializer
 
 
 # --- dj-rest-auth: /dj-rest-auth/ ---

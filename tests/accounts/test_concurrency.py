@@ -1,0 +1,49 @@
+"""Concurrent sign-ups of one address (mixed case, both routes) make exactly one account."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from tests.accounts.conftest import ROUTE_SETS
+
+SPELLINGS = ["Race@Example.org", "race@example.org", "RACE@EXAMPLE.ORG", "rAcE@eXample.org"]
+THREADS = 20
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_sign_ups_of_one_address_make_one_account(settings, password):
+    framework = dict(settings.REST_FRAMEWORK)
+    framework["DEFAULT_THROTTLE_RATES"] = {
+        **framework["DEFAULT_THROTTLE_RATES"],
+        "registration": "1000/min",
+    }
+    settings.REST_FRAMEWORK = framework
+    start = threading.Barrier(THREADS)
+
+    def sign_up(number: int) -> tuple[int, bytes]:
+        routes = ROUTE_SETS[number % 2]
+        client = APIClient(raise_request_exception=False)
+        payload = routes.register_payload(SPELLINGS[number % len(SPELLINGS)], password)
+        start.wait()
+        try:
+            response = client.post(routes.register, payload, format="json")
+            return response.status_code, response.content
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        answers = list(pool.map(sign_up, range(THREADS)))
+
+    assert [status for status, _body in answers] == [HTTPStatus.CREATED] * THREADS
+    assert User.objects.with_email("race@example.org").count() == 1
+    assert User.objects.count() == 1
+    subjects = [message.subject for message in mail.outbox]
+    assert subjects.count("Confirm your Canvass account") == 1
+    assert subjects.count("Someone tried to sign up with your address") == THREADS - 1

@@ -1,0 +1,108 @@
+"""Errors under the account prefixes are JSON 4xx, whatever the input; HTML elsewhere."""
+
+import json
+from http import HTTPStatus
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+POST_ROUTES = [
+    "/auth/users/",
+    "/auth/users/activation/",
+    "/auth/users/resend_activation/",
+    "/auth/users/reset_password/",
+    "/auth/users/reset_password_confirm/",
+    "/auth/users/set_email/confirm/",
+    "/auth/token/login/",
+    "/auth/jwt/create/",
+    "/auth/jwt/refresh/",
+    "/auth/jwt/verify/",
+    "/dj-rest-auth/login/",
+    "/dj-rest-auth/logout/",
+    "/dj-rest-auth/password/reset/",
+    "/dj-rest-auth/password/reset/confirm/",
+    "/dj-rest-auth/registration/",
+    "/dj-rest-auth/registration/verify-email/",
+    "/dj-rest-auth/registration/resend-email/",
+    "/api-token-auth/",
+]
+AUTHENTICATED_POST_ROUTES = [
+    "/auth/users/set_password/",
+    "/auth/users/set_email/",
+    "/auth/token/logout/",
+    "/dj-rest-auth/password/change/",
+]
+BAD_BODIES = {
+    "malformed": "{not json",
+    "list": "[1, 2]",
+    "string": '"email"',
+    "null": "null",
+    "wrong types": json.dumps(
+        {
+            "email": ["a@example.org"],
+            "password": {"x": 1},
+            "uid": 5,
+            "token": None,
+            "key": [],
+            "refresh": 7,
+            "new_email": True,
+        }
+    ),
+    "huge strings": json.dumps({"email": "a" * 5000 + "@example.org", "password": "p" * 5000}),
+}
+
+
+LOGOUT_ROUTES = {"/dj-rest-auth/logout/", "/auth/token/logout/"}
+
+
+def assert_json_client_error(response, path: str) -> None:
+    if path in LOGOUT_ROUTES and response.status_code < 300:
+        return  # a logout needs no body: whatever else came with it, it logs out
+    assert 400 <= response.status_code < 500, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json")
+    assert isinstance(response.json(), dict)
+
+
+@pytest.mark.parametrize("body", BAD_BODIES.values(), ids=BAD_BODIES.keys())
+@pytest.mark.parametrize("path", POST_ROUTES)
+def test_bad_input_is_a_json_4xx_and_never_a_5xx(api_client, path, body):
+    response = api_client.post(path, body, content_type="application/json")
+
+    assert_json_client_error(response, path)
+
+
+@pytest.mark.parametrize("body", BAD_BODIES.values(), ids=BAD_BODIES.keys())
+@pytest.mark.parametrize("path", AUTHENTICATED_POST_ROUTES)
+def test_bad_input_from_a_signed_in_account_is_a_json_4xx(auth_client, path, body):
+    response = auth_client.post(path, body, content_type="application/json")
+
+    assert_json_client_error(response, path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/auth/nothing-here/", "/dj-rest-auth/nothing/", "/api-token-auth/more/", "/api/nothing/"],
+)
+def test_unknown_paths_under_the_api_prefixes_are_json_404(api_client, path):
+    response = api_client.get(path)
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_unknown_paths_elsewhere_are_html_404(client):
+    response = client.get("/nothing-here/")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_an_unknown_user_id_is_a_json_404(auth_client):
+    response = auth_client.get("/auth/users/999999/")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert (
+        response.json() == {"detail": "No User matches the given query."}
+        or "detail" in response.json()
+    )
