@@ -131,7 +131,8 @@ SIMPLE_JWT = {
     "USER_AUTHENTICATION_RULE": "accounts.policy.jwt_user_authentication_rule",
     # Access tokens carry a hash of the password: a password change ends them at once.
     "CHECK_REVOKE_TOKEN": True,
-    "TOKEN_REFRESH_SERIALIZER": "accounts.serializers.TokenRefreshSerializer",
+    "TOKEN_OBTAIN_SERIALIZER": f"{_SERIALIZERS}.TokenObtainPairSerializer",
+    "TOKEN_REFRESH_SERIALIZER": f"{_SERIALIZERS}.TokenRefreshSerializer",
 }
 
 # --- django-axes --- https://django-axes.readthedocs.io/en/latest/4_configuration.html
