@@ -106,3 +106,19 @@ def test_an_unknown_user_id_is_a_json_404(auth_client):
         response.json() == {"detail": "No User matches the given query."}
         or "detail" in response.json()
     )
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "status"),
+    [
+        ("application/json", '{"password": "' + "x" * 2_000_000 + '"}', 413),
+        ("application/x-www-form-urlencoded", "password=" + "x" * 2_000_000, 413),
+        ("application/x-www-form-urlencoded", "&".join(f"f{i}=1" for i in range(5000)), 400),
+    ],
+    ids=["json", "form", "too many fields"],
+)
+def test_oversized_bodies_are_json_4xx(api_client, content_type, body, status):
+    response = api_client.post("/auth/users/", body, content_type=content_type)
+
+    assert response.status_code == status
+    assert set(response.json()) == {"detail"}

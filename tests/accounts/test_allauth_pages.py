@@ -1,0 +1,50 @@
+"""allauth's own pages under /accounts/: they render, and confirm through the same service."""
+
+from http import HTTPStatus
+
+import pytest
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/login/", "/accounts/inactive/", "/accounts/confirm-email/"]
+)
+def test_allauth_pages_render(client, path):
+    assert client.get(path).status_code == HTTPStatus.OK
+
+
+def test_allauths_logout_page_ends_the_session(client, confirmed_user):
+    client.force_login(confirmed_user)
+
+    assert client.get("/accounts/logout/").status_code == HTTPStatus.OK
+    assert client.post("/accounts/logout/").status_code == HTTPStatus.FOUND
+    assert client.get("/auth/users/me/").status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_allauths_confirmation_page_confirms_like_the_canvass_one(client, unconfirmed_user):
+    address = EmailAddress.objects.get(user=unconfirmed_user)
+    path = f"/accounts/confirm-email/{EmailConfirmationHMAC(address).key}/"
+
+    assert client.get(path).status_code == HTTPStatus.OK
+    assert client.post(path).status_code == HTTPStatus.FOUND
+
+    assert User.objects.confirmed().filter(pk=unconfirmed_user.pk).exists()
+    assert EmailAddress.objects.get(user=unconfirmed_user).verified
+
+
+def test_allauths_sign_up_pages_are_not_mounted(client):
+    assert client.get("/accounts/signup/").status_code == HTTPStatus.NOT_FOUND
+    assert client.get("/accounts/password/reset/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_browser_login_lands_on_the_profile(client, confirmed_user, password):
+    response = client.post(
+        "/accounts/login/", {"login": confirmed_user.email, "password": password}
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/auth/users/me/"
