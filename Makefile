@@ -33,6 +33,10 @@ lint: install
 audit: install
 	$(BIN)/pip-audit --require-hashes --disable-pip -r requirements.txt
 
+# The load benchmark (bench/README.md): PostgreSQL + Redis when DATABASE_URL/REDIS_URL are set.
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 worker: install
 	$(BIN)/celery -A settings.celery:app worker --beat --loglevel INFO
 
