@@ -11,40 +11,17 @@ import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import get_connection
-from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connections, router, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from emails.models import OutboundEmail
+from emails.transport import transport_send
 
 logger = logging.getLogger("emails.outbox")
 Status = OutboundEmail.Status
 
-# EMAIL_TRANSPORT keys (settings/email.py) → the keyword arguments of Django's mail backends.
-TRANSPORT_OPTIONS = {
-    "EMAIL_HOST": "host",
-    "EMAIL_PORT": "port",
-    "EMAIL_HOST_USER": "username",
-    "EMAIL_HOST_PASSWORD": "password",
-    "EMAIL_USE_TLS": "use_tls",
-    "EMAIL_USE_SSL": "use_ssl",
-    "EMAIL_TIMEOUT": "timeout",
-    "EMAIL_FILE_PATH": "file_path",
-}
 ERROR_MAX_LENGTH = 2000
-
-
-def transport_connection() -> BaseEmailBackend:
-    """A connection to the real transport configured by EMAIL_URL."""
-    options = dict(settings.EMAIL_TRANSPORT)
-    backend = options.pop("EMAIL_BACKEND")
-    return get_connection(
-        backend,
-        fail_silently=False,
-        **{TRANSPORT_OPTIONS[name]: value for name, value in options.items()},
-    )
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -101,7 +78,7 @@ def outbound_email_deliver(pk: int, *, ignore_backoff: bool = False) -> bool:
         logger.debug("outbound email %s: not due or already taken", pk)
         return False
     try:
-        if not transport_connection().send_messages([email.to_message()]):
+        if not transport_send(email.to_message()):
             raise RuntimeError("the transport accepted no message")
     except Exception as error:
         _record_failure(email, error)

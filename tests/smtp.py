@@ -37,6 +37,26 @@ def mime_parts(message: EmailMessage) -> dict[str, str]:
     }
 
 
+class _SinkHandler:
+    """aiosmtpd's hooks for a SmtpSink (a separate object: aiosmtpd inspects every attribute
+    of its handler on each connection, which would evaluate `SmtpSink.messages` each time)."""
+
+    def __init__(self, sink: "SmtpSink") -> None:
+        self.sink = sink
+
+    async def handle_RCPT(self, server, session, envelope, address, options) -> str:
+        if address in self.sink.refused:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.sink.delay:
+            await asyncio.sleep(self.sink.delay)
+        self.sink.received(envelope.original_content, list(envelope.rcpt_tos), session.peer)
+        return "250 Message accepted for delivery"
+
+
 class SmtpSink:
     """An SMTP server that accepts everything; `delay` seconds per message imitate a slow one."""
 
@@ -45,8 +65,9 @@ class SmtpSink:
         self.delay = delay
         # Addresses answered with a permanent 550, like a server without such a mailbox.
         self.refused: set[str] = set()
-        self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []
         self.recipients: list[list[str]] = []
+        self.peers: list[object] = []  # the client's (host, port): one per SMTP session
         self._received = threading.Condition()
         self._controller: Controller | None = None
 
@@ -54,25 +75,32 @@ class SmtpSink:
     def url(self) -> str:
         return f"smtp://{LOOPBACK}:{self.port}"
 
-    async def handle_RCPT(self, server, session, envelope, address, options) -> str:
-        if address in self.refused:
-            return "550 5.1.1 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+    def received(self, content: bytes, recipients: list[str], peer: object) -> None:
         with self._received:
-            self.messages.append(message)  # type: ignore[arg-type]
-            self.recipients.append(list(envelope.rcpt_tos))
+            self.raw.append(content)
+            self.recipients.append(recipients)
+            self.peers.append(peer)
             self._received.notify_all()
-        return "250 Message accepted for delivery"
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        """What arrived, parsed (on demand: a benchmark's sink must not parse 10,000 messages)."""
+        with self._received:
+            raw = list(self.raw)
+        return [
+            email.message_from_bytes(content, policy=email.policy.default)  # type: ignore[misc]
+            for content in raw
+        ]
+
+    def clear(self) -> None:
+        with self._received:
+            self.raw.clear()
+            self.recipients.clear()
+            self.peers.clear()
 
     def start(self) -> "SmtpSink":
         self._controller = Controller(
-            self, hostname=LOOPBACK, port=self.port, server_hostname="localhost"
+            _SinkHandler(self), hostname=LOOPBACK, port=self.port, server_hostname="localhost"
         )
         self._controller.start()
         return self
@@ -86,12 +114,12 @@ class SmtpSink:
         """Block until at least `count` messages arrived; fail the test after `timeout`."""
         deadline = time.monotonic() + timeout
         with self._received:
-            while len(self.messages) < count:
+            while len(self.raw) < count:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    pytest.fail(f"SMTP sink got {len(self.messages)} messages, expected {count}")
+                    pytest.fail(f"SMTP sink got {len(self.raw)} messages, expected {count}")
                 self._received.wait(remaining)
-            return list(self.messages)
+        return self.messages
 
 
 @pytest.fixture

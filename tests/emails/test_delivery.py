@@ -92,7 +92,7 @@ def test_delivering_the_same_row_twice_sends_one_smtp_message(smtp_transport):
 
     [received] = smtp_transport.wait_for(1)
     assert received["Message-ID"] == OutboundEmail.objects.get(pk=pk).headers["Message-ID"]
-    assert len(smtp_transport.messages) == 1
+    assert len(smtp_transport.raw) == 1
 
 
 def test_a_row_claimed_by_another_worker_is_not_sent(smtp_transport):
@@ -100,7 +100,7 @@ def test_a_row_claimed_by_another_worker_is_not_sent(smtp_transport):
     assert outbound_email_claim(pk) is not None  # another worker is sending it
 
     assert outbound_email_deliver(pk, ignore_backoff=True) is False
-    assert smtp_transport.messages == []
+    assert smtp_transport.raw == []
 
 
 @pytest.mark.postgres
@@ -112,7 +112,7 @@ def test_racing_deliveries_of_one_row_send_one_smtp_message(smtp_transport):
     # The commit above already delivered once; make the row due again to race for it.
     OutboundEmail.objects.filter(pk=email.pk).update(status=Status.QUEUED)
     smtp_transport.wait_for(1)
-    smtp_transport.messages.clear()
+    smtp_transport.clear()
     start = threading.Barrier(4)
     results = []
 
@@ -130,7 +130,7 @@ def test_racing_deliveries_of_one_row_send_one_smtp_message(smtp_transport):
         worker.join()
 
     assert sorted(results) == [False, False, False, True]
-    assert len(smtp_transport.messages) == 1
+    assert len(smtp_transport.raw) == 1
 
 
 def test_a_recipient_refused_for_good_fails_at_once(smtp_transport):
@@ -199,3 +199,26 @@ def test_state_changes_are_logged_with_the_row_id_and_not_the_body(smtp_down, ca
     assert messages[1] == f"outbound email {pk}: sending (attempt 1)"
     assert messages[2].startswith(f"outbound email {pk}: attempt 1 failed (ConnectionRefusedError)")
     assert not any("example.org" in message or "Activate" in message for message in messages)
+
+
+def test_a_worker_keeps_its_smtp_session_for_the_next_message(smtp_transport):
+    first, second = queue(2)
+
+    assert outbound_email_deliver(first) is True
+    assert outbound_email_deliver(second) is True
+
+    assert len(smtp_transport.raw) == 2
+    assert len(set(smtp_transport.peers)) == 1
+
+
+def test_a_kept_session_the_server_dropped_is_replaced_without_a_failed_attempt(smtp_transport):
+    first, second = queue(2)
+    outbound_email_deliver(first)
+    smtp_transport.stop()  # the server restarts: the kept session is gone
+    smtp_transport.start()
+
+    assert outbound_email_deliver(second) is True
+
+    email = OutboundEmail.objects.get(pk=second)
+    assert (email.status, email.attempts, email.last_error) == (Status.SENT, 1, "")
+    assert len(set(smtp_transport.peers)) == 2
