@@ -1,5 +1,4 @@
-"""Account messages: every account email, djoser's and allauth's included, leaves through
-`emails.services.email_send`, so both stacks' mail is rendered from the one Canvass layout."""
+"""Account messages: every account email (djoser's and allauth's too) goes through email_send."""
 
 import logging
 from collections.abc import Sequence

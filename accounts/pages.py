@@ -1,8 +1,7 @@
-"""The pages emailed links open: GET shows a form, only POST acts (mail scanners prefetch).
+"""The pages emailed links open: GET shows a form, only POST acts (mail scanners prefetch)."""
 
-Each page calls the same selector (on GET) and service (on POST) as the API endpoint of its
-flow, so a link works the same whether a browser or a client app uses it.
-"""
+# Each page calls the same selector (on GET) and service (on POST) as the API endpoint of its
+# flow, so a link works the same whether a browser or a client app uses it.
 
 from collections.abc import Callable
 from typing import Any

@@ -1,8 +1,7 @@
-"""Account reads: who an emailed link points to, and whether it can still be used.
+"""Account reads: who an emailed link points to, and whether it can still be used."""
 
-They change nothing, so link pages call them on GET; the services call them again inside
-their transaction before acting.
-"""
+# They change nothing, so link pages call them on GET; the services call them again inside
+# their transaction before acting.
 
 import copy
 

@@ -1,8 +1,7 @@
-"""Account write operations: the one place each account rule lives.
+"""Account write operations: the one place each account rule lives."""
 
-Both route sets (djoser under /auth/, dj-rest-auth under /dj-rest-auth/), the link pages and
-the admin call these functions; the views only parse input and shape the response.
-"""
+# Both route sets (djoser under /auth/, dj-rest-auth under /dj-rest-auth/), the link pages and
+# the admin call these functions; the views only parse input and shape the response.
 
 from contextlib import suppress
 from typing import Literal

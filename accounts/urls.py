@@ -1,7 +1,7 @@
-"""Account routes (CONTRACT.md section 3): djoser under /auth/, dj-rest-auth under
-/dj-rest-auth/, allauth's pages under /accounts/, DRF's /api-token-auth/, and the link pages."""
+"""Account routes (CONTRACT.md section 3): /auth/, /dj-rest-auth/, /accounts/, link pages."""
 
 from allauth.account import views as allauth_views
+from dj_rest_auth.views import UserDetailsView
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 from rest_framework_simplejwt import views as jwt_views
@@ -26,7 +26,7 @@ auth_patterns = [
 rest_auth_patterns = [
     re_path(r"^login/?$", views.RestAuthLoginView.as_view(), name="rest_login"),
     re_path(r"^logout/?$", views.RestAuthLogoutView.as_view(), name="rest_logout"),
-    re_path(r"^user/?$", views.rest_auth_views.UserDetailsView.as_view(), name="rest_user_details"),
+    re_path(r"^user/?$", UserDetailsView.as_view(), name="rest_user_details"),
     re_path(
         r"^password/change/?$",
         views.RestAuthPasswordChangeView.as_view(),

@@ -1,8 +1,7 @@
-"""Account API views: the libraries' views, each changed at one method to call accounts.services.
+"""Account API views: the libraries' views, each changed at one method to call the services."""
 
-djoser's routes (`/auth/…`) and dj-rest-auth's (`/dj-rest-auth/…`) keep their paths and
-payloads; whatever either does to an account happens in the same service function.
-"""
+# djoser's routes (/auth/…) and dj-rest-auth's (/dj-rest-auth/…) keep their paths and payloads;
+# whatever either does to an account happens in the same accounts.services function.
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -10,6 +9,7 @@ from contextlib import contextmanager
 from dj_rest_auth import views as rest_auth_views
 from dj_rest_auth.registration import views as registration_views
 from django.utils.translation import gettext_lazy as _
+from djoser import signals
 from djoser import views as djoser_views
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -114,6 +114,9 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
     def perform_update(self, serializer):
         # djoser's version re-sends an activation mail to inactive accounts; names only here.
         serializer.save()
+        signals.user_updated.send(
+            sender=self.__class__, user=serializer.instance, request=self.request
+        )
 
     def perform_destroy(self, instance):
         services.account_delete(user=instance)

@@ -1,8 +1,7 @@
-"""Account libraries: DRF authentication, djoser, dj-rest-auth, django-allauth, simplejwt, axes.
+"""Account libraries: DRF authentication, djoser, dj-rest-auth, allauth, simplejwt, axes."""
 
-The account rules themselves live in `accounts/` (policy, services); these settings only wire
-the libraries to them through their documented override points.
-"""
+# The account rules live in accounts/ (policy, services); these settings only wire the libraries
+# to them through their documented override points.
 
 from datetime import timedelta
 

@@ -1,5 +1,8 @@
 """Credentials: authentication order, JWT rotation and blacklist, logout, session CSRF."""
 
+import os
+import subprocess
+import sys
 from http import HTTPStatus
 
 import pytest
@@ -174,3 +177,31 @@ def test_an_inactive_accounts_token_stops_working(api_client, confirmed_user, pa
     User.objects.filter(pk=confirmed_user.pk).update(is_active=False)
 
     assert client.get("/auth/users/me/").status_code == HTTPStatus.UNAUTHORIZED
+
+
+@pytest.mark.parametrize(
+    ("env", "expected_classes", "expected_backend"),
+    [
+        ({"DEBUG": "1"}, ["BasicAuthentication"], None),
+        ({"REMOTE_USER_AUTH": "1"}, ["RemoteUserAuthentication"], "AccountRemoteUserBackend"),
+    ],
+    ids=["debug", "remote-user"],
+)
+def test_basic_and_remote_user_authentication_are_switched_on_by_the_environment(
+    env, expected_classes, expected_backend
+):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(*[c.rsplit('.', 1)[1] for c in s.REST_FRAMEWORK['DEFAULT_AUTHENTICATION_CLASSES']]);"
+        "print(*[b.rsplit('.', 1)[1] for b in s.AUTHENTICATION_BACKENDS])"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "REDIS_URL")}
+    environment = {**clean, "DJANGO_SETTINGS_MODULE": "settings.test", **env}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=120
+    )
+
+    classes, backends = (line.split() for line in result.stdout.strip().splitlines()[-2:])
+    assert classes[:3] == ["TokenAuthentication", "JWTAuthentication", "SessionAuthentication"]
+    assert classes[3:] == expected_classes
+    assert ("AccountRemoteUserBackend" in backends) == (expected_backend is not None)
