@@ -1,0 +1,1 @@
+"""The load benchmark (bench/README.md): runner, seeding glue, probe and profiler."""
