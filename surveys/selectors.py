@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -19,7 +20,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from surveys.models import Answer, AnswerChoice, Choice, Question, Response, Survey
 from surveys.permissions import surveys_visible_to, viewer_is_invited, viewer_is_reviewer
@@ -109,15 +109,13 @@ def _percent(count: int, answered: int) -> float:
 def _count_per(model, **match) -> Subquery:
     """COUNT(*) of `model` rows matching `match` (with OuterRef values), as a subquery.
 
-    Each count is read from an index, per outer row, so the cost follows the survey's own
-    answers, not the size of the whole table.
+    A plain aggregate without GROUP BY (0 when nothing matches), read from an index per outer
+    row: the cost follows this survey's own answers, not the size of the whole table.
     """
-    key = next(iter(match))
     return Subquery(
         model.objects.filter(**match)
         .order_by()
-        .values(key)
-        .annotate(total=Count("*"))
+        .annotate(total=Func(template="COUNT(*)", output_field=IntegerField()))
         .values("total"),
         output_field=IntegerField(),
     )
@@ -128,7 +126,7 @@ def _choice_results(results: dict[int, QuestionResult], questions: list[Question
     counts: dict[int, list[tuple[int, str, int]]] = {question.pk: [] for question in questions}
     choices = (
         Choice.objects.filter(question__in=questions)
-        .annotate(count=Coalesce(_count_per(AnswerChoice, choice=OuterRef("pk")), 0))
+        .annotate(count=_count_per(AnswerChoice, choice=OuterRef("pk")))
         .order_by("question_id", "position")
         .values_list("id", "question_id", "text", "count")
     )
@@ -205,7 +203,7 @@ def survey_results(survey: Survey) -> SurveyResults:
             answered=Case(
                 When(
                     kind__in=[Question.Kind.MULTIPLE_CHOICE, Question.Kind.TEXT],
-                    then=Coalesce(_count_per(Answer, question=OuterRef("pk")), 0),
+                    then=_count_per(Answer, question=OuterRef("pk")),
                 ),
                 default=Value(0),
                 output_field=IntegerField(),

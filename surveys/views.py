@@ -118,9 +118,8 @@ class SurveyViewSet(SurveyAPIMixin, GenericViewSet):
 
     def get_queryset(self) -> QuerySet[Survey]:
         surveys = surveys_visible_to(self.request.user)
-        if self.action in ("results", "destroy"):
-            return surveys
-        return selectors.with_questions(surveys)
+        # Only a read renders the survey it fetched; changes answer with a fresh read (_read).
+        return selectors.with_questions(surveys) if self.action == "retrieve" else surveys
 
     def _read(self, survey: Survey, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.with_questions(Survey.objects.filter(pk=survey.pk)).get()

@@ -164,13 +164,13 @@ class Command(BaseCommand):
                         if not question.required and self.random.random() < SKIP_OPTIONAL:
                             continue
                         answer, picks = self._answer(question, choice_ids[question.pk])
-                        answer.response = response
+                        answer.response_id = response.pk
                         answers.append(answer)
                         chosen.append(picks)
                 Answer.objects.bulk_create(answers, batch_size=5000)
                 AnswerChoice.objects.bulk_create(
                     (
-                        AnswerChoice(answer=answer, choice_id=choice)
+                        AnswerChoice(answer_id=answer.pk, choice_id=choice)
                         for answer, picks in zip(answers, chosen, strict=True)
                         for choice in picks
                     ),
@@ -181,15 +181,17 @@ class Command(BaseCommand):
         pick = self.random
         if question.kind == Question.Kind.SINGLE_CHOICE:
             # Skewed towards the first options, as real answers are.
-            return Answer(question=question), [options[int(len(options) * pick.random() ** 2)]]
+            return Answer(question_id=question.pk), [
+                options[int(len(options) * pick.random() ** 2)]
+            ]
         if question.kind == Question.Kind.MULTIPLE_CHOICE:
-            return Answer(question=question), sorted(pick.sample(options, pick.randint(1, 3)))
+            return Answer(question_id=question.pk), sorted(pick.sample(options, pick.randint(1, 3)))
         if question.kind == Question.Kind.RATING:
             rating = min(
                 question.scale_max or DEFAULT_SCALE_MAX, max(1, round(pick.gauss(3.6, 1.1)))
             )
-            return Answer(question=question, rating=rating), []
-        return Answer(question=question, text=pick.choice(PHRASES)), []
+            return Answer(question_id=question.pk, rating=rating), []
+        return Answer(question_id=question.pk, text=pick.choice(PHRASES)), []
 
     def _analyze(self) -> None:
         """Fresh planner statistics and visibility maps, as a long-running database has."""
