@@ -2,7 +2,7 @@
 
 Run by bench/run.py in the server's environment, as a process of its own, after the load:
 
-    python bench/probe.py PLAN_JSON
+    python bench/probe.py PLAN_JSON [--parts queries,password,csv]
 
 Queries per request: each scenario's request goes through Django's test client (the same URL
 map, middleware, authentication and views as under gunicorn, against the same database and
@@ -14,6 +14,7 @@ lockout counters, token cache) lives in the database.
 Prints one JSON object.
 """
 
+import argparse
 import json
 import statistics
 import sys
@@ -23,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-HASH_SAMPLES = 15
+HASH_SAMPLES = 25
 
 
 def proc_status_kib(field: str) -> int:
@@ -74,7 +75,7 @@ def queries_per_request(client, probes: dict[str, list[dict]]) -> dict[str, dict
 
 
 def password_check() -> dict:
-    """One `check_password` with the configured hasher (the login's own cost), median of 15."""
+    """One `check_password` with the configured hasher (the login's own cost), median of 25."""
     from django.contrib.auth.hashers import check_password, get_hasher, make_password
 
     hasher = get_hasher()
@@ -126,18 +127,26 @@ def csv_export(client, survey: int, authorization: str) -> dict:
 
 
 def main() -> int:
-    plan = json.loads(Path(sys.argv[1]).read_text())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("plan", type=Path)
+    parser.add_argument("--parts", default="queries,password,csv")
+    arguments = parser.parse_args()
+    plan = json.loads(arguments.plan.read_text())
+    parts = set(arguments.parts.split(","))
     import django
 
     django.setup()
     from django.test import Client
 
     client = Client(HTTP_HOST="127.0.0.1")
-    report = {
-        "queries": queries_per_request(client, plan["probes"]),
-        "password_check": password_check(),
-        "csv_export": csv_export(client, plan["results_survey"], plan["owner_authorization"]),
-    }
+    report = {}
+    if "queries" in parts:
+        report["queries"] = queries_per_request(client, plan["probes"])
+    if "password" in parts:
+        report["password_check"] = password_check()
+    if "csv" in parts:
+        survey, authorization = plan["results_survey"], plan["owner_authorization"]
+        report["csv_export"] = csv_export(client, survey, authorization)
     print(json.dumps(report))
     return 0
 

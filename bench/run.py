@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import signal
 import subprocess
 import sys
@@ -126,6 +127,12 @@ def server_environment(smtp_port: int) -> dict[str, str]:
 
 def run_python(arguments: list[str], environment: dict[str, str], **options):
     return subprocess.run([PYTHON, *arguments], cwd=ROOT, env=environment, check=True, **options)
+
+
+def run_probe(environment: dict[str, str], parts: str) -> dict:
+    plan = str(DATA / "requests" / "plan.json")
+    command = ["bench/probe.py", plan, "--parts", parts]
+    return json.loads(run_python(command, environment, capture_output=True, text=True).stdout)
 
 
 # --- processes ---
@@ -290,6 +297,27 @@ def measure(server: Server, scenario: Scenario, arguments, run_tag: str) -> dict
     return row
 
 
+def email_drain(messages: int, port: int) -> dict:
+    """bench/email_drain.py (issue 4's drain figure), its summary read from what it prints."""
+    drain = subprocess.run(
+        [
+            *(PYTHON, "bench/email_drain.py", "--messages", str(messages)),
+            *("--workers", "2", "--port", str(port), "--timeout", "240"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    summary = dict(re.findall(r"^([a-z_]+) +(\S+)$", drain.stdout, flags=re.MULTILINE))
+    problems = [line for line in (drain.stdout + drain.stderr).splitlines() if "FAIL" in line]
+    problems += [line for line in drain.stderr.splitlines() if line.startswith("timed out")]
+    summary["verdict"] = "; ".join(problems) or (
+        "passed" if drain.returncode == 0 else f"exit status {drain.returncode}"
+    )
+    return summary
+
+
 # --- report ---
 
 
@@ -432,9 +460,9 @@ def print_report(report: dict) -> None:
     if report.get("email_drain"):
         drain = report["email_drain"]
         print(
-            f"outbox drain (bench/email_drain.py): {drain['messages']} messages, "
-            f"{drain['workers']} workers, {drain['messages_per_second']} messages/s, "
-            f"{drain['received_by_smtp']} received: {report['email_drain_verdict']}"
+            f"outbox drain (bench/email_drain.py): {drain.get('messages')} messages, "
+            f"{drain.get('workers')} workers, {drain.get('messages_per_second')} messages/s, "
+            f"{drain.get('received_by_smtp')} received: {drain['verdict']}"
         )
     print(
         f"SMTP sinks received: instant {report.get('instant_sink_received', '-')}, "
@@ -519,17 +547,13 @@ def main() -> int:
     try:
         with serving(arguments, environment, broker, "main") as server:
             for scenario in scenarios:
+                if scenario.key == "h":
+                    # Timed next to the login run, under the same conditions as it.
+                    probe.update(run_probe(environment, "password"))
                 if scenario.key != "i_slow":
                     rows[scenario.key] = measure(server, scenario, arguments, run_tag)
             report["instant_sink_received"] = len(instant.raw)
-        probe = json.loads(
-            run_python(
-                ["bench/probe.py", str(DATA / "requests" / "plan.json")],
-                environment,
-                capture_output=True,
-                text=True,
-            ).stdout
-        )
+        probe.update(run_probe(environment, "queries,csv"))
         if any(s.key == "i_slow" for s in scenarios):
             slow_environment = server_environment(slow_port)
             with serving(arguments, slow_environment, broker, "slow") as server:
@@ -540,21 +564,7 @@ def main() -> int:
         slow.stop()
 
     if postgres and broker and arguments.drain_messages:
-        drain = subprocess.run(
-            [
-                *(PYTHON, "bench/email_drain.py", "--messages", str(arguments.drain_messages)),
-                *("--workers", "2", "--port", str(drain_port)),
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        drained = RESULTS / "email_drain.json"
-        report["email_drain"] = json.loads(drained.read_text()) if drained.exists() else None
-        report["email_drain_verdict"] = [
-            line for line in drain.stdout.splitlines() if line.startswith("FAIL")
-        ] or ("passed" if drain.returncode == 0 else f"exit status {drain.returncode}")
+        report["email_drain"] = email_drain(arguments.drain_messages, drain_port)
 
     baselines = [rows[key]["requests_per_second"] for key in ("a", "a_end") if key in rows]
     baseline = sum(baselines) / len(baselines) if baselines else None
