@@ -73,6 +73,9 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--only", default="", help="comma list of scenario keys (default: all)")
     parser.add_argument("--results-responses", type=int, default=100_000)
     parser.add_argument(
+        "--markdown", type=Path, help="print a results JSON as the README's table, run nothing"
+    )
+    parser.add_argument(
         "--drain-messages",
         type=int,
         default=2000,
@@ -481,11 +484,51 @@ def print_report(report: dict) -> None:
     )
 
 
+def markdown(report: dict) -> str:
+    """A results JSON as the tables of bench/README.md."""
+    queries = report["probe"].get("queries", {})
+    machine, configuration = report["machine"], report["configuration"]
+    lines = [
+        f"`{report['started']}`: {configuration['database']} + {configuration['cache']}, "
+        f"{configuration['workers']} gunicorn workers, {configuration['duration_s']} s per "
+        f"scenario; {machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB, "
+        f"load average {machine['load_average_at_start'][0]} at the start.",
+        "",
+        "| | scenario | req/s | x baseline | p50 ms | p99 ms | errors | queries | RSS MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, row in report["scenarios"].items():
+        counted = queries.get(key)
+        query_text = "-"
+        if counted:
+            cache_note = f" ({counted['cache_table_queries']}c)"
+            query_text = (
+                f"{counted['queries']}{cache_note if counted['cache_table_queries'] else ''}"
+            )
+        ratio = row["ratio_to_baseline"]
+        lines.append(
+            f"| {key} | {row['title']} | {row['requests_per_second']:.1f} | "
+            f"{'-' if ratio is None else f'{ratio:.2f}'} | {row['p50_ms']:.1f} | "
+            f"{row['p99_ms']:.1f} | {row['errors']} | {query_text} | {row['worker_rss_mb']:.0f} |"
+        )
+    lines += ["", "| target | measured | limit | |", "|---|---:|---|---|"]
+    for verdict in report["targets"]:
+        mark = {True: "met", False: "**missed**", None: "n/a"}[verdict["met"]]
+        lines.append(
+            f"| {verdict['target']} | {verdict['value']} {verdict['unit']} | "
+            f"{verdict['limit']} | {mark} |"
+        )
+    return "\n".join(lines)
+
+
 # --- main ---
 
 
 def main() -> int:
     arguments = parse_arguments()
+    if arguments.markdown:
+        print(markdown(json.loads(arguments.markdown.read_text())))
+        return 0
     started = time.monotonic()
     wanted = {key for key in arguments.only.split(",") if key}
     scenarios = [
