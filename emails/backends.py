@@ -67,7 +67,7 @@ class OutboxBackend(BaseEmailBackend):
         with transaction.atomic(using=using):
             stored = OutboundEmail.objects.using(using).bulk_create(rows)
             for row in stored:
-                row_id = row.pk
-                logger.info("outbound email %s: queued", row_id)
-                transaction.on_commit(partial(dispatch_delivery, row_id), using=using)
+                logger.info("outbound email %s: queued", row.pk)
+            pks = [row.pk for row in stored]
+            transaction.on_commit(partial(dispatch_delivery, pks), using=using)
         return len(stored)

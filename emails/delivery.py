@@ -11,7 +11,7 @@ import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -49,22 +49,36 @@ def due_emails(now: datetime, *, ignore_backoff: bool = False) -> QuerySet[Outbo
 def outbound_email_claim(pk: int, *, ignore_backoff: bool = False) -> OutboundEmail | None:
     """Move the row to `sending` if it is due and nobody else has it; None otherwise."""
     now = timezone.now()
-    due = due_emails(now, ignore_backoff=ignore_backoff).filter(pk=pk)
-    using = router.db_for_write(OutboundEmail)
-    if connections[using].features.has_select_for_update_skip_locked:
-        with transaction.atomic(using=using):
-            email = due.select_for_update(skip_locked=True).first()
-            if email is None:
-                return None
-            email.status, email.claimed_at, email.attempts = Status.SENDING, now, email.attempts + 1
-            email.save(update_fields=["status", "claimed_at", "attempts"])
+    if connections[router.db_for_write(OutboundEmail)].features.has_select_for_update_skip_locked:
+        email = _claim_skipping_locked_rows(pk, now, ignore_backoff=ignore_backoff)
     else:
         # Without row locks the conditional UPDATE is the claim: only one caller changes the row.
-        if not due.update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1):
-            return None
-        email = OutboundEmail.objects.get(pk=pk)
-    logger.info("outbound email %s: sending (attempt %s)", pk, email.attempts)
+        due = due_emails(now, ignore_backoff=ignore_backoff).filter(pk=pk)
+        claimed = due.update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        email = OutboundEmail.objects.get(pk=pk) if claimed else None
+    if email is not None:
+        logger.info("outbound email %s: sending (attempt %s)", pk, email.attempts)
     return email
+
+
+def _claim_skipping_locked_rows(
+    pk: int, now: datetime, *, ignore_backoff: bool
+) -> OutboundEmail | None:
+    """The claim in one statement: lock the row if it is due (SKIP LOCKED), update, return it.
+
+    One round trip instead of a transaction's four: the claim is most of a delivery's time
+    spent in the database, and it runs once per message.
+    """
+    table = OutboundEmail._meta.db_table
+    due = "" if ignore_backoff else "AND next_attempt_at <= %(now)s"
+    # The SQL text holds no input: only the table name and placeholders.
+    claim = (
+        f"UPDATE {table} SET status = %(sending)s, claimed_at = %(now)s, attempts = attempts + 1 "  # noqa: S608
+        f"WHERE id = (SELECT id FROM {table} WHERE id = %(pk)s AND status = %(queued)s {due} "
+        "FOR UPDATE SKIP LOCKED) RETURNING *"
+    )
+    parameters = {"pk": pk, "now": now, "sending": Status.SENDING, "queued": Status.QUEUED}
+    return next(iter(OutboundEmail.objects.raw(claim, parameters)), None)
 
 
 def outbound_email_deliver(pk: int, *, ignore_backoff: bool = False) -> bool:

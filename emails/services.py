@@ -82,7 +82,7 @@ def outbound_emails_retry(emails: QuerySet[OutboundEmail]) -> int:
     )
     for pk in pks:
         logger.info("outbound email %s: queued again by an administrator", pk)
-        transaction.on_commit(partial(dispatch_delivery, pk))
+    transaction.on_commit(partial(dispatch_delivery, pks))
     return len(pks)
 
 

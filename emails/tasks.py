@@ -1,17 +1,21 @@
-"""Celery tasks of the outbox: deliver one row, and the periodic sweep that catches up."""
+"""Celery tasks of the outbox: deliver rows, and the periodic sweep that catches up."""
 
 import logging
+from collections.abc import Sequence
 
 from celery import shared_task
+from django.conf import settings
 
 from emails import delivery
 
 logger = logging.getLogger("emails.outbox")
 
 
-@shared_task(name="emails.deliver_outbound_email", ignore_result=True)
-def deliver_outbound_email(pk: int) -> None:
-    delivery.outbound_email_deliver(pk)
+@shared_task(name="emails.deliver_outbound_emails", ignore_result=True)
+def deliver_outbound_emails(pks: list[int]) -> None:
+    """Deliver each row in turn: claimed, sent and recorded one at a time (see emails.delivery)."""
+    for pk in pks:
+        delivery.outbound_email_deliver(pk)
 
 
 @shared_task(name="emails.sweep_outbox", ignore_result=True)
@@ -22,17 +26,21 @@ def sweep_outbox() -> None:
     delays a message by at most one lease, and never loses it.
     """
     delivery.outbox_release_stuck()
-    for pk in delivery.outbox_undispatched_due():
-        dispatch_delivery(pk)
+    dispatch_delivery(delivery.outbox_undispatched_due())
 
 
-def dispatch_delivery(pk: int) -> None:
-    """Queue the delivery of one row; without a broker it runs here and now.
+def dispatch_delivery(pks: Sequence[int]) -> None:
+    """Queue the delivery of rows, OUTBOX_TASK_BATCH per task; without a broker, run it here.
 
-    Never raises: it runs after the caller's commit, and a broker that cannot be reached only
-    delays the message until the sweep dispatches it again.
+    A bulk send (10,000 invitations in one transaction) becomes a few hundred tasks that the
+    workers share, instead of 10,000 that each pay the broker's and the task's overhead; a
+    single message is a task of one. Never raises: it runs after the caller's commit, and a
+    broker that cannot be reached only delays the messages until the sweep dispatches them again.
     """
-    try:
-        deliver_outbound_email.delay(pk)
-    except Exception:
-        logger.exception("outbound email %s: could not queue its delivery", pk)
+    size = settings.OUTBOX_TASK_BATCH
+    for start in range(0, len(pks), size):
+        batch = list(pks[start : start + size])
+        try:
+            deliver_outbound_emails.delay(batch)
+        except Exception:
+            logger.exception("outbound emails %s: could not queue their delivery", batch)

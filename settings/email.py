@@ -54,4 +54,6 @@ OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600)
 # A row `sending` this long belonged to a dead worker; a dispatched task this old was lost.
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=300)
 OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=1000)
+# Rows per delivery task when many are queued at once (a bulk send, a sweep after an outage).
+OUTBOX_TASK_BATCH = env.int("OUTBOX_TASK_BATCH", default=20)
 OUTBOX_PURGE_AFTER_DAYS = env.int("OUTBOX_PURGE_AFTER_DAYS", default=30)

@@ -14,6 +14,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fix-up closes the database connection before and after every task unless this
+# is set; connections are instead kept and checked per task as Django does per request
+# (settings/celery.py), and the fix-up still recycles them every 1000 tasks.
+CELERY_DB_REUSE_MAX = 1000
 
 # --- beat --- https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
 # The outbox sweep: re-queues due retries, lost tasks and rows of dead workers (emails/tasks.py).

@@ -5,6 +5,8 @@ import threading
 from datetime import timedelta
 
 import pytest
+from celery.signals import task_prerun
+from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -15,7 +17,7 @@ from emails.delivery import (
     retry_delay,
 )
 from emails.models import OutboundEmail
-from emails.tasks import sweep_outbox
+from emails.tasks import deliver_outbound_emails, sweep_outbox
 from tests.emails.messages import full_message
 
 Status = OutboundEmail.Status
@@ -222,3 +224,24 @@ def test_a_kept_session_the_server_dropped_is_replaced_without_a_failed_attempt(
     email = OutboundEmail.objects.get(pk=second)
     assert (email.status, email.attempts, email.last_error) == (Status.SENT, 1, "")
     assert len(set(smtp_transport.peers)) == 2
+
+
+def test_a_bulk_send_is_delivered_by_tasks_of_outbox_task_batch_rows(
+    settings, django_capture_on_commit_callbacks, mailoutbox
+):
+    settings.OUTBOX_TASK_BATCH = 2
+    batches = []
+
+    def record(sender, args, **kwargs) -> None:
+        if sender.name == deliver_outbound_emails.name:
+            batches.append(len(args[0]))
+
+    task_prerun.connect(record)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            get_connection().send_messages([full_message(to=f"u{n}@example.org") for n in range(5)])
+    finally:
+        task_prerun.disconnect(record)
+
+    assert batches == [2, 2, 1]
+    assert len(mailoutbox) == 5
