@@ -16,6 +16,26 @@ pytestmark = pytest.mark.django_db
 LINK = re.compile(r"https?://[^\s\"<>]+")
 
 
+def test_the_activation_mail_of_a_sign_up_arrives_over_smtp_in_text_and_html(
+    smtp_transport, api_client
+):
+    response = api_client.post(
+        "/auth/users/",
+        {"email": "ada@example.org", "password": "a-long-Passphrase-9"},
+        format="json",
+    )
+
+    assert response.status_code == HTTPStatus.CREATED
+    [received] = smtp_transport.wait_for(1)
+    assert smtp_transport.recipients == [["ada@example.org"]]
+    parts = mime_parts(received)
+    assert set(parts) == {"text/plain", "text/html"}
+    [link] = set(LINK.findall(parts["text/plain"]))
+    assert link.startswith(f"{settings.FRONTEND_URL}/activate/")
+    assert set(LINK.findall(parts["text/html"])) == {link}
+    assert "a-long-Passphrase-9" not in received.as_string()
+
+
 def test_an_invitation_arrives_over_smtp_in_text_and_html_with_the_same_link(
     smtp_transport, api_client
 ):
