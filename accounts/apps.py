@@ -8,5 +8,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Connect the EmailAddress sync and register the OpenAPI extensions.
-        from accounts import schema, signals  # noqa: F401
+        # Connect the EmailAddress sync and the token cache's revocations; register the
+        # OpenAPI extensions.
+        from accounts import schema, signals, token_cache  # noqa: F401

@@ -5,17 +5,24 @@ from rest_framework import authentication, exceptions
 from rest_framework_simplejwt import authentication as jwt_authentication
 
 from accounts.policy import account_can_log_in
+from accounts.token_cache import token_cached, token_store
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """`Authorization: Token <key>`: one query (token joined to its user)."""
+    """`Authorization: Token <key>`: one query (token joined to its user), none when the token
+    cache serves it (accounts.token_cache)."""
 
     def authenticate_credentials(self, key):
-        model = self.get_model()
-        try:
-            token = model.objects.select_related("user").get(key=key)
-        except model.DoesNotExist as error:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from error
+        token, generation = token_cached(key)
+        if token is None:
+            model = self.get_model()
+            try:
+                # The hash stays out of the cache; a route checking the password loads it.
+                token = model.objects.select_related("user").defer("user__password").get(key=key)
+            except model.DoesNotExist as error:
+                raise exceptions.AuthenticationFailed(_("Invalid token.")) from error
+            if account_can_log_in(token.user):
+                token_store(token, generation)
         if not account_can_log_in(token.user):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return (token.user, token)

@@ -58,6 +58,14 @@ ACCOUNT_REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "accounts.errors.api_exception_handler",
 }
 
+# --- token cache --- accounts/token_cache.py
+# Seconds a DRF token and its account are served from the cache (0: off). Every revocation
+# ends an entry at once; this bounds only changes made behind Django's back (raw SQL, a
+# queryset .update()). On with Redis; the database cache would answer with a query anyway.
+TOKEN_CACHE_SECONDS = env.int(
+    "TOKEN_CACHE_SECONDS", default=300 if env.str("REDIS_URL", default="") else 0
+)
+
 # --- djoser --- https://djoser.readthedocs.io/en/latest/settings.html
 DJOSER = {
     "LOGIN_FIELD": "email",
