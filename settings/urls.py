@@ -1,9 +1,10 @@
 """Canvass URL map: the mount points of CONTRACT.md section 3."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from accounts.errors import not_found
 from settings.docs import RedocView, SwaggerView
 from settings.health import health, live
 
@@ -16,6 +17,10 @@ urlpatterns = [
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
     path("", include("accounts.urls")),
     path("", include("surveys.urls")),
+    # Last: anything else under an API prefix is a JSON 404 — also with DEBUG=1, where Django
+    # would show its HTML debug page, and for a POST missing its trailing slash, which
+    # APPEND_SLASH would otherwise turn into an error.
+    re_path(r"^(?:auth|dj-rest-auth|api-token-auth|api)(?:/.*)?$", not_found),
 ]
 
 # JSON 404 under the API prefixes, Django's page elsewhere (CONTRACT.md section 6).

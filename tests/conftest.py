@@ -25,10 +25,12 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fresh_cache(request):
     """Throttle and lockout counters live in the cache; no test may see another's."""
-    uses_database = request.node.get_closest_marker("django_db") or any(
-        name in request.fixturenames for name in ("db", "transactional_db", "live_server")
-    )
-    if uses_database:
+    wanted = [n for n in ("transactional_db", "live_server", "db") if n in request.fixturenames]
+    database_fixture = wanted[0] if wanted else None
+    if database_fixture:
+        # Autouse fixtures run before the test's own arguments: set the database up first.
+        request.getfixturevalue(database_fixture)
+    if database_fixture or request.node.get_closest_marker("django_db"):
         from django.core.cache import caches
 
         for alias in ("default", "database"):
