@@ -28,3 +28,22 @@ def test_docs_pages_reference_no_cdn(client, path):
     body = response.content.decode()
     assert "cdn.jsdelivr.net" not in body
     assert "fonts.googleapis.com" not in body
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/auth/no-such-route/"),
+        ("get", "/dj-rest-auth/nothing/"),
+        ("get", "/api/nothing/here"),
+        ("post", "/auth/users"),  # trailing slash missing: not an APPEND_SLASH error
+        ("post", "/api-token-auth"),
+    ],
+)
+def test_unknown_api_paths_are_json_404_in_every_mode(client, settings, debug, method, path):
+    settings.DEBUG = debug
+    response = getattr(client, method)(path, data={}, content_type="application/json")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
