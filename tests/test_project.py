@@ -38,7 +38,7 @@ def test_docs_pages_reference_no_cdn(client, path):
         ("get", "/dj-rest-auth/nothing/"),
         ("get", "/api/nothing/here"),
         ("post", "/auth/users"),  # trailing slash missing: not an APPEND_SLASH error
-        ("post", "/api-token-auth"),
+        ("get", "/api-token-auth/extra/"),
     ],
 )
 def test_unknown_api_paths_are_json_404_in_every_mode(client, settings, debug, method, path):
