@@ -1,7 +1,156 @@
-"""OpenAPI descriptions of Canvass's own authentication classes (drf-spectacular extensions)."""
+"""OpenAPI descriptions the account libraries cannot give themselves (spectacular extensions)."""
 
-from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from django.conf import settings
+from drf_spectacular.contrib.rest_framework_simplejwt import (
+    SimpleJWTScheme,
+    TokenObtainPairSerializerExtension,
+)
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerExtension,
+    OpenApiViewExtension,
+)
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+
+# --- security schemes: the three ways to authenticate (CONTRACT.md section 3) ---
+
+
+class AccountTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        # OpenAPI's `http` type knows only the Basic and Bearer prefixes, so a prefixed key is
+        # an API key whose value is the whole header.
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "A DRF token: `Authorization: Token <key>`. The key comes from "
+            "`POST /auth/token/login/` (`auth_token`), `POST /dj-rest-auth/login/` (`key`) or "
+            "`POST /api-token-auth/` (`token`) and is the same for all three. In Swagger UI's "
+            "Authorize dialog enter `Token <key>`.",
+        }
 
 
 class AccountJWTScheme(SimpleJWTScheme):
     target_class = "accounts.authentication.JWTAuthentication"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            **super().get_security_definition(auto_schema),
+            "description": "A JWT access token: `Authorization: Bearer <access>`, from "
+            "`POST /auth/jwt/create/`; renew it with the refresh token at "
+            "`POST /auth/jwt/refresh/`. In Swagger UI's Authorize dialog paste the access "
+            "token alone.",
+        }
+
+
+class SessionCookieScheme(OpenApiAuthenticationExtension):
+    target_class = "rest_framework.authentication.SessionAuthentication"
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": settings.SESSION_COOKIE_NAME,
+            "description": "The session of a browser sign-in at `/accounts/login/` (the "
+            "browsable API and the admin). Requests that change something also need the "
+            "`X-CSRFToken` header holding the `csrftoken` cookie's value.",
+        }
+
+
+# --- serializers ---
+
+
+class DjoserTokenSerializerExtension(OpenApiSerializerExtension):
+    """djoser's and dj-rest-auth's token serializers share the class name `TokenSerializer`;
+    each gets a component of its own instead of a collision."""
+
+    target_class = "djoser.serializers.TokenSerializer"
+
+    def get_name(self, auto_schema, direction):
+        return "DjoserToken"
+
+
+class RestAuthTokenSerializerExtension(OpenApiSerializerExtension):
+    target_class = "dj_rest_auth.serializers.TokenSerializer"
+
+    def get_name(self, auto_schema, direction):
+        return "RestAuthToken"
+
+
+class AccountTokenObtainPairSerializerExtension(TokenObtainPairSerializerExtension):
+    """simplejwt's login payload and answer (`{"email", "password"}` → `{"access", "refresh"}`)
+    for Canvass's subclass, which the contrib extension matches only by exact class."""
+
+    target_class = "accounts.serializers.TokenObtainPairSerializer"
+
+    def get_name(self, auto_schema, direction):
+        return "TokenObtainPair"
+
+
+# --- library views mounted as they are (accounts/urls.py) ---
+
+INVALID_JWT = OpenApiResponse(
+    description="The token is malformed, expired, blacklisted, or its account cannot log in."
+)
+
+
+class UserDetailsViewExtension(OpenApiViewExtension):
+    target_class = "dj_rest_auth.views.UserDetailsView"
+
+    def view_replacement(self):
+        class UserDetailsView(self.target):
+            pass
+
+        profile = "The signed-in account, as on `/auth/users/me/`."
+        names = (
+            "Changes the names (`first_name`, `last_name`); the address changes only through "
+            "`POST /auth/users/set_email/`."
+        )
+        return extend_schema_view(
+            get=extend_schema(description=profile),
+            put=extend_schema(description=names),
+            patch=extend_schema(description=names),
+        )(UserDetailsView)
+
+
+class TokenRefreshViewExtension(OpenApiViewExtension):
+    target_class = "rest_framework_simplejwt.views.TokenRefreshView"
+
+    def view_replacement(self):
+        from accounts.serializers import TokenRefreshSerializer
+
+        class TokenRefreshView(self.target):
+            pass
+
+        return extend_schema_view(
+            post=extend_schema(
+                description="A new access token and a new refresh token; the refresh token "
+                "sent is blacklisted (one use each).",
+                responses={200: TokenRefreshSerializer, 401: INVALID_JWT},
+            )
+        )(TokenRefreshView)
+
+
+class TokenVerifyViewExtension(OpenApiViewExtension):
+    target_class = "rest_framework_simplejwt.views.TokenVerifyView"
+
+    def view_replacement(self):
+        class TokenVerifyView(self.target):
+            pass
+
+        return extend_schema_view(
+            post=extend_schema(
+                description="`200 {}` when the token (access or refresh) is valid.",
+                responses={
+                    200: OpenApiResponse(
+                        OpenApiTypes.OBJECT, description="Valid; an empty object."
+                    ),
+                    401: INVALID_JWT,
+                },
+            )
+        )(TokenVerifyView)

@@ -8,10 +8,17 @@ from contextlib import contextmanager
 
 from dj_rest_auth import views as rest_auth_views
 from dj_rest_auth.registration import views as registration_views
+from dj_rest_auth.serializers import TokenSerializer as RestAuthTokenSerializer
 from django.utils.translation import gettext_lazy as _
 from djoser import signals
 from djoser import views as djoser_views
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from djoser.serializers import TokenSerializer as DjoserTokenSerializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -29,15 +36,24 @@ from accounts.serializers import (
     KeySerializer,
     ObtainTokenSerializer,
     PasswordChangedSerializer,
+    TokenObtainPairSerializer,
 )
 from accounts.throttling import ActionScopeMixin, ScopedRateThrottle
 from accounts.tokens import password_reset_tokens
 
 NO_CONTENT = OpenApiResponse(description="Done; no body.")
 DETAIL = inline_serializer("AccountDetail", {"detail": serializers.CharField()})
-LOGOUT_REQUEST = inline_serializer(
-    "LogoutRequest", {"refresh": serializers.CharField(required=False)}
+LOGOUT_REQUEST = inline_serializer("Logout", {"refresh": serializers.CharField(required=False)})
+# OpenAPI texts of the routes whose library docstrings describe another set-up.
+LOGIN = (
+    "Only confirmed, active accounts log in. Every login route shares the `login` throttle and "
+    "one failed-login counter per account: too many failures answer 429 with Retry-After."
 )
+OWN_ACCOUNT = "Only your own account (staff: any); another id is 404."
+DELETE_ACCOUNT = (
+    'Deletes the account; the JSON body `{"current_password"}` is required (400 without it).'
+)
+NAMES_ONLY = "Changes the names; the address changes only through `set_email`."
 
 
 @contextmanager
@@ -72,6 +88,28 @@ class LoginRouteMixin:
 
 
 # --- djoser: /auth/ ---
+@extend_schema_view(
+    list=extend_schema(description="Your own account only (staff: every account)."),
+    retrieve=extend_schema(description=OWN_ACCOUNT),
+    update=extend_schema(description=f"{NAMES_ONLY} {OWN_ACCOUNT}"),
+    partial_update=extend_schema(description=f"{NAMES_ONLY} {OWN_ACCOUNT}"),
+    destroy=extend_schema(
+        description=f"{DELETE_ACCOUNT} {OWN_ACCOUNT}",
+        responses={204: NO_CONTENT, 400: OpenApiResponse(description="Wrong or no password.")},
+    ),
+    me=[
+        extend_schema(methods=["GET"], description="The signed-in account."),
+        extend_schema(methods=["PUT", "PATCH"], description=NAMES_ONLY),
+        extend_schema(
+            methods=["DELETE"],
+            description=DELETE_ACCOUNT,
+            responses={
+                204: NO_CONTENT,
+                400: OpenApiResponse(description="Wrong or no password."),
+            },
+        ),
+    ],
+)
 class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
     """djoser's users resource over Canvass's services.
 
@@ -121,7 +159,10 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
     def perform_destroy(self, instance):
         services.account_delete(user=instance)
 
-    @extend_schema(responses={204: NO_CONTENT})
+    @extend_schema(
+        responses={204: NO_CONTENT},
+        description="Confirms the address with the `uid` and `token` of the activation link.",
+    )
     @action(["post"], detail=False)
     def activation(self, request, *args, **kwargs):
         data = self.validated_data(request)
@@ -129,7 +170,12 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
             services.account_activate(uid=data["uid"], token=data["token"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=EmailSerializer, responses={204: NO_CONTENT})
+    @extend_schema(
+        request=EmailSerializer,
+        responses={204: NO_CONTENT},
+        description="Mails a new activation link if the address awaits confirmation; answers "
+        "the same for any address.",
+    )
     @action(["post"], detail=False)
     def resend_activation(self, request, *args, **kwargs):
         data = self.validated_data(request)
@@ -150,14 +196,23 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=EmailSerializer, responses={204: NO_CONTENT})
+    @extend_schema(
+        request=EmailSerializer,
+        responses={204: NO_CONTENT},
+        description="Mails a password-reset link if an active account has the address; "
+        "answers the same for any address.",
+    )
     @action(["post"], detail=False)
     def reset_password(self, request, *args, **kwargs):
         data = self.validated_data(request)
         services.password_reset_request(email=data["email"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(responses={204: NO_CONTENT})
+    @extend_schema(
+        responses={204: NO_CONTENT},
+        description="Sets the new password with the `uid` and `token` of the reset link and "
+        "signs the account out everywhere.",
+    )
     @action(["post"], detail=False)
     def reset_password_confirm(self, request, *args, **kwargs):
         data = self.validated_data(request)
@@ -179,7 +234,11 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
         services.email_change_request(user=request.user, new_email=data["new_email"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=KeySerializer, responses={204: NO_CONTENT})
+    @extend_schema(
+        request=KeySerializer,
+        responses={204: NO_CONTENT},
+        description="Moves the account to the new address with the `key` of the email-change link.",
+    )
     @action(
         ["post"],
         detail=False,
@@ -194,21 +253,36 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema_view(post=extend_schema(responses={200: DjoserTokenSerializer}, description=LOGIN))
 class TokenLoginView(LoginRouteMixin, djoser_views.TokenCreateView):
     pass
 
 
 class TokenLogoutView(djoser_views.TokenDestroyView):
-    @extend_schema(request=LOGOUT_REQUEST, responses={204: NO_CONTENT})
+    @extend_schema(
+        request=LOGOUT_REQUEST,
+        responses={204: NO_CONTENT},
+        description="Deletes the DRF token (and blacklists the JWT refresh token, if sent).",
+    )
     def post(self, request):
         services.account_logout(request=request, refresh=refresh_from(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        responses={
+            200: TokenObtainPairSerializer,
+            401: OpenApiResponse(description="No account that may log in has these credentials."),
+        },
+        description=LOGIN,
+    )
+)
 class JWTCreateView(LoginRouteMixin, jwt_views.TokenObtainPairView):
     pass
 
 
+@extend_schema_view(post=extend_schema(description=f'`"username"` holds the email. {LOGIN}'))
 class ObtainTokenView(LoginRouteMixin, ObtainAuthToken):
     """DRF's obtain-token view: `{"username": <email>, "password"}` → `{"token"}`."""
 
@@ -216,6 +290,7 @@ class ObtainTokenView(LoginRouteMixin, ObtainAuthToken):
 
 
 # --- dj-rest-auth: /dj-rest-auth/ ---
+@extend_schema_view(post=extend_schema(responses={200: RestAuthTokenSerializer}, description=LOGIN))
 class RestAuthLoginView(LoginRouteMixin, rest_auth_views.LoginView):
     pass
 
@@ -224,7 +299,12 @@ class RestAuthLogoutView(rest_auth_views.LogoutView):
     throttle_scope = ""
     http_method_names = ["post", "options"]
 
-    @extend_schema(request=LOGOUT_REQUEST, responses={200: DETAIL})
+    @extend_schema(
+        request=LOGOUT_REQUEST,
+        responses={200: DETAIL},
+        description="Deletes the DRF token and ends the session (and blacklists the JWT "
+        "refresh token, if sent).",
+    )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
@@ -249,10 +329,24 @@ class RestAuthPasswordChangeView(rest_auth_views.PasswordChangeView):
         return Response({"detail": _("New password has been saved."), "key": token.key})
 
 
+@extend_schema_view(
+    post=extend_schema(
+        responses={200: DETAIL},
+        description="Mails the same password-reset link as `/auth/users/reset_password/`; "
+        "answers the same for any address.",
+    )
+)
 class RestAuthPasswordResetView(rest_auth_views.PasswordResetView):
     throttle_scope = "password_reset"
 
 
+@extend_schema_view(
+    post=extend_schema(
+        responses={200: DETAIL},
+        description="Sets the new password with the `uid` and `token` of the reset link (from "
+        "either route) and signs the account out everywhere.",
+    )
+)
 class RestAuthPasswordResetConfirmView(rest_auth_views.PasswordResetConfirmView):
     throttle_scope = "password_reset"
 
@@ -260,7 +354,11 @@ class RestAuthPasswordResetConfirmView(rest_auth_views.PasswordResetConfirmView)
 class RestAuthRegisterView(registration_views.RegisterView):
     throttle_scope = "registration"
 
-    @extend_schema(responses={201: DETAIL})
+    @extend_schema(
+        responses={201: DETAIL},
+        description="Answers the same for a new and an already registered address; the "
+        "address's owner gets either the verification link or a notice.",
+    )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
@@ -273,7 +371,11 @@ class RestAuthRegisterView(registration_views.RegisterView):
 class RestAuthVerifyEmailView(registration_views.VerifyEmailView):
     throttle_scope = "activation"
 
-    @extend_schema(request=KeySerializer, responses={200: DETAIL})
+    @extend_schema(
+        request=KeySerializer,
+        responses={200: DETAIL},
+        description="Confirms the address with the `key` of the verification link.",
+    )
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -285,7 +387,12 @@ class RestAuthVerifyEmailView(registration_views.VerifyEmailView):
 class RestAuthResendEmailView(registration_views.ResendEmailVerificationView):
     throttle_scope = "activation"
 
-    @extend_schema(request=EmailSerializer, responses={200: DETAIL})
+    @extend_schema(
+        request=EmailSerializer,
+        responses={200: DETAIL},
+        description="Mails a new verification link if the address awaits confirmation; "
+        "answers the same for any address.",
+    )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 

@@ -232,6 +232,17 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # No call to the public validator service: the docs work offline.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": True},
+    # The three documented ways in (CONTRACT.md section 3); Basic (DEBUG) and REMOTE_USER are
+    # deployment conveniences, not part of the API.
+    "AUTHENTICATION_WHITELIST": [
+        "accounts.authentication.TokenAuthentication",
+        "accounts.authentication.JWTAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "settings.schema.add_tags_and_shared_responses",
+    ],
 }
 
 # --- integrations ---

@@ -149,7 +149,10 @@ class SurveyViewSet(SurveyAPIMixin, GenericViewSet):
         survey = services.survey_create(owner=signed_in(request), **payload.validated_data)
         return self._read(survey, status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: SurveyOutputSerializer, 404: NOT_FOUND})
+    @extend_schema(
+        responses={200: SurveyOutputSerializer, 404: NOT_FOUND},
+        description="A survey with its questions and choices, in position order.",
+    )
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(SurveyOutputSerializer(self.get_object()).data)
 
@@ -191,7 +194,8 @@ class SurveyViewSet(SurveyAPIMixin, GenericViewSet):
         return self._change(request, partial=True)
 
     @extend_schema(
-        responses={204: None, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
+        responses={204: None, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+        description="Deletes the survey with its questions, responses, invitations and reviewers.",
     )
     def destroy(self, request: Request, pk: str) -> Response:
         services.survey_delete(survey=self.get_object())

@@ -1,0 +1,225 @@
+"""The OpenAPI document: warning-free, every contract route, and the answers clients must expect."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+from drf_spectacular.generators import SchemaGenerator
+
+pytestmark = pytest.mark.django_db
+
+# CONTRACT.md section 3 (djoser, dj-rest-auth, DRF) and section 5 (surveys).
+CONTRACT_PATHS = {
+    "/auth/users/",
+    "/auth/users/{id}/",
+    "/auth/users/me/",
+    "/auth/users/activation/",
+    "/auth/users/resend_activation/",
+    "/auth/users/set_password/",
+    "/auth/users/reset_password/",
+    "/auth/users/reset_password_confirm/",
+    "/auth/users/set_email/",
+    "/auth/users/set_email/confirm/",
+    "/auth/token/login/",
+    "/auth/token/logout/",
+    "/auth/jwt/create/",
+    "/auth/jwt/refresh/",
+    "/auth/jwt/verify/",
+    "/dj-rest-auth/login/",
+    "/dj-rest-auth/logout/",
+    "/dj-rest-auth/user/",
+    "/dj-rest-auth/password/change/",
+    "/dj-rest-auth/password/reset/",
+    "/dj-rest-auth/password/reset/confirm/",
+    "/dj-rest-auth/registration/",
+    "/dj-rest-auth/registration/verify-email/",
+    "/dj-rest-auth/registration/resend-email/",
+    "/api-token-auth/",
+    "/api/surveys/",
+    "/api/surveys/{id}/",
+    "/api/surveys/{id}/publish/",
+    "/api/surveys/{id}/close/",
+    "/api/surveys/{id}/results/",
+    "/api/surveys/{survey_pk}/responses/",
+    "/api/surveys/{survey_pk}/invitations/",
+    "/api/surveys/{survey_pk}/invitations/{invitation_pk}/",
+    "/api/surveys/{survey_pk}/reviewers/",
+    "/api/surveys/{survey_pk}/reviewers/{reviewer_pk}/",
+}
+
+TAGS = {
+    "/auth/": "auth: djoser",
+    "/dj-rest-auth/": "auth: dj-rest-auth",
+    "/api-token-auth/": "auth: DRF token",
+    "/api/surveys/": "surveys",
+}
+
+
+@pytest.fixture
+def schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def operations(schema: dict):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def response_properties(schema: dict, path: str, method: str, status: str) -> set[str]:
+    content = schema["paths"][path][method]["responses"][status]["content"]
+    name = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    return set(schema["components"]["schemas"][name]["properties"])
+
+
+def test_schema_generation_has_no_warnings_and_validates():
+    # What CI runs (`manage.py spectacular --validate --fail-on-warn`), in-process.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", os.devnull)
+
+
+def test_every_contract_route_and_nothing_else_is_documented(schema):
+    assert set(schema["paths"]) == CONTRACT_PATHS
+
+
+def test_three_security_schemes_token_jwt_and_session_cookie(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert set(schemes) == {"tokenAuth", "jwtAuth", "cookieAuth"}
+    assert schemes["tokenAuth"] | {"description": ""} == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": "",
+    }
+    assert "Token <key>" in schemes["tokenAuth"]["description"]
+    assert (schemes["jwtAuth"]["scheme"], schemes["jwtAuth"]["bearerFormat"]) == ("bearer", "JWT")
+    assert (schemes["cookieAuth"]["in"], schemes["cookieAuth"]["name"]) == ("cookie", "sessionid")
+
+
+def test_each_operation_is_tagged_with_its_route_set(schema):
+    for path, _method, operation in operations(schema):
+        expected = next(tag for prefix, tag in TAGS.items() if path.startswith(prefix))
+        assert operation["tags"] == [expected], path
+    assert [tag["name"] for tag in schema["tags"]] == list(TAGS.values())
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "statuses"),
+    [
+        ("/auth/users/", "post", {"201", "400", "401", "403", "413", "429"}),
+        ("/auth/users/", "get", {"200", "401", "404"}),
+        ("/auth/users/me/", "get", {"200", "401"}),
+        ("/auth/users/me/", "delete", {"204", "400", "401", "403"}),
+        ("/auth/users/{id}/", "patch", {"200", "400", "401", "403", "404", "413"}),
+        ("/auth/users/activation/", "post", {"204", "400", "401", "403", "413", "429"}),
+        ("/auth/users/set_email/", "post", {"204", "400", "401", "403", "413", "429"}),
+        ("/auth/users/set_password/", "post", {"204", "400", "401", "403", "413"}),
+        ("/auth/token/login/", "post", {"200", "400", "401", "403", "413", "429"}),
+        ("/auth/token/logout/", "post", {"204", "400", "401", "403", "413"}),
+        ("/auth/jwt/create/", "post", {"200", "400", "401", "413", "429"}),
+        ("/auth/jwt/refresh/", "post", {"200", "400", "401", "413"}),
+        ("/auth/jwt/verify/", "post", {"200", "400", "401", "413"}),
+        ("/dj-rest-auth/login/", "post", {"200", "400", "401", "403", "413", "429"}),
+        ("/dj-rest-auth/registration/", "post", {"201", "400", "401", "403", "413", "429"}),
+        (
+            "/dj-rest-auth/password/reset/confirm/",
+            "post",
+            {"200", "400", "401", "403", "413", "429"},
+        ),
+        ("/api-token-auth/", "post", {"200", "400", "401", "403", "413", "429"}),
+        ("/api/surveys/", "get", {"200", "400", "401", "404"}),
+        ("/api/surveys/{id}/", "delete", {"204", "401", "403", "404", "409"}),
+        (
+            "/api/surveys/{survey_pk}/responses/",
+            "post",
+            {"201", "400", "401", "403", "404", "409", "413"},
+        ),
+    ],
+)
+def test_operations_document_the_statuses_they_answer_with(schema, path, method, statuses):
+    assert set(schema["paths"][path][method]["responses"]) == statuses
+
+
+def test_every_error_answer_has_a_json_body(schema):
+    for path, method, operation in operations(schema):
+        for status, response in operation["responses"].items():
+            if status.startswith("4"):
+                assert "application/json" in response.get("content", {}), (path, method, status)
+
+
+def test_no_content_answers_have_no_body(schema):
+    for path, method, operation in operations(schema):
+        assert "content" not in operation["responses"].get("204", {}), (path, method)
+
+
+def test_401_names_the_challenge_and_429_the_wait(schema):
+    responses = schema["paths"]["/auth/token/login/"]["post"]["responses"]
+    assert "WWW-Authenticate" in responses["401"]["headers"]
+    assert "Retry-After" in responses["429"]["headers"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "security"),
+    [
+        ("/auth/users/me/", "get", [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}]),
+        (
+            "/auth/users/",
+            "post",
+            [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}, {}],
+        ),
+        # No permission classes at all: credentials are optional.
+        (
+            "/api-token-auth/",
+            "post",
+            [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}, {}],
+        ),
+        # Anonymous visitors read published surveys; writes need an account.
+        ("/api/surveys/", "get", [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}, {}]),
+        ("/api/surveys/", "post", [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}]),
+    ],
+)
+def test_security_requirements_say_whether_credentials_are_optional(schema, path, method, security):
+    assert schema["paths"][path][method]["security"] == security
+
+
+@pytest.mark.parametrize(
+    ("path", "credential"),
+    [
+        ("/auth/token/login/", {"auth_token"}),
+        ("/auth/jwt/create/", {"access", "refresh"}),
+        ("/dj-rest-auth/login/", {"key"}),
+        ("/api-token-auth/", {"token"}),
+    ],
+)
+def test_login_routes_answer_with_their_own_credential(schema, path, credential):
+    assert response_properties(schema, path, "post", "200") == credential
+
+
+def test_djoser_and_dj_rest_auth_token_serializers_get_a_component_each(schema):
+    components = schema["components"]["schemas"]
+    assert set(components["DjoserToken"]["properties"]) == {"auth_token"}
+    assert set(components["RestAuthToken"]["properties"]) == {"key"}
+    assert "Token" not in components
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/dj-rest-auth/password/reset/", {"detail"}),
+        ("/dj-rest-auth/password/reset/confirm/", {"detail"}),
+        ("/dj-rest-auth/password/change/", {"detail", "key"}),
+        ("/dj-rest-auth/logout/", {"detail"}),
+    ],
+)
+def test_dj_rest_auth_answers_are_their_real_bodies(schema, path, body):
+    assert response_properties(schema, path, "post", "200") == body
+
+
+# Phrases of docstrings written for another audience: Canvass's code readers, or the libraries'
+# own set-ups (dj-rest-auth's with a username).
+NOT_FOR_CLIENTS = ("axes flags", "Canvass's services", "Accepts the following", "username, first")
+
+
+def test_descriptions_are_for_clients(schema):
+    for path, method, operation in operations(schema):
+        description = operation.get("description", "")
+        assert not [phrase for phrase in NOT_FOR_CLIENTS if phrase in description], (path, method)
