@@ -1,13 +1,23 @@
-"""django-axes hooks: one failed-login counter per account, and how a lockout is answered."""
+"""django-axes hooks: failed logins counted per account and per client IP; the lockout answer."""
 
+import hashlib
+import math
 from typing import Any
 
+from axes.handlers.base import AbstractAxesHandler, AxesBaseHandler
+from axes.helpers import get_client_username
+from axes.signals import user_locked_out
 from django.conf import settings
+from django.core import checks
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from accounts.counters import counters
 from accounts.errors import is_api_path
+
+# ASVS 5.0 6.3.1 / NIST SP 800-63B 5.2.2: at most 100 failed attempts per hour per account.
+MAX_FAILURES_PER_HOUR = 100
 
 
 def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
@@ -21,13 +31,117 @@ def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -
     return str(value).strip().lower() or None
 
 
+def cooloff_seconds() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds())
+
+
+def counter_key(kind: str, value: str) -> str:
+    """A counter's cache key; the address or account appears only as a digest."""
+    return f"lockout:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
+
+
+class LockoutHandler(AbstractAxesHandler, AxesBaseHandler):
+    """axes' handler: one failure counter per account and one per client IP, each with its
+    own limit, in the shared counter cache (accounts.counters).
+
+    axes' own cache handler compares every counter with one limit: a per-IP limit low enough
+    to protect one account would lock out everyone behind a shared address (an office NAT).
+    Its successful login also resets the client IP's counter, which an attacker with an
+    account of their own could use to keep guessing other accounts' passwords; here a
+    success resets only the account's counter.
+
+    A counter lives `AXES_COOLOFF_TIME` after the last failure it counted; reaching its limit
+    locks at once (that attempt already gets the lockout answer), and attempts refused while
+    locked are neither counted nor extend the lock — no password was tried — so the lock ends
+    by itself `AXES_COOLOFF_TIME` after the failure that set it.
+    """
+
+    def counters(self, request, credentials: dict | None) -> list[tuple[str, int]]:
+        username = get_client_username(request, credentials)
+        ip_address = getattr(request, "axes_ip_address", None)
+        found = []
+        if username:
+            found.append((counter_key("account", username), settings.AXES_FAILURE_LIMIT))
+        if ip_address:
+            found.append((counter_key("ip", ip_address), settings.LOCKOUT_IP_FAILURE_LIMIT))
+        return found
+
+    def is_locked(self, request, credentials: dict | None = None) -> bool:
+        found = self.counters(request, credentials)
+        counts = counters.get_many([key for key, _limit in found])
+        return any(counts.get(key, 0) >= limit for key, limit in found)
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        counts = counters.get_many([key for key, _limit in self.counters(request, credentials)])
+        return max(counts.values(), default=0)
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs) -> None:
+        if request is None:
+            return  # authenticate() without a request is refused by axes' backend anyway
+        request.axes_credentials = credentials
+        if request.axes_locked_out:
+            return  # refused by the lock before any password check
+        locked = False
+        for key, limit in self.counters(request, credentials):
+            locked |= count_failure(key) >= limit
+        if locked:
+            request.axes_locked_out = True
+            user_locked_out.send(
+                "axes",
+                request=request,
+                username=get_client_username(request, credentials),
+                ip_address=request.axes_ip_address,
+            )
+
+    def user_logged_in(self, sender, request, user, **kwargs) -> None:
+        if settings.AXES_RESET_ON_SUCCESS:
+            lockout_lift(email=user.get_username())
+
+    def user_logged_out(self, sender, request, user, **kwargs) -> None:
+        pass
+
+    def reset_attempts(
+        self,
+        *,
+        ip_address: str | None = None,
+        username: str | None = None,
+        ip_or_username: bool = False,
+    ) -> int:
+        """axes' reset commands (`axes_reset_ip`, `axes_reset_username`)."""
+        keys = []
+        if username:
+            keys.append(counter_key("account", username.strip().lower()))
+        if ip_address:
+            keys.append(counter_key("ip", ip_address))
+        counters.delete_many(keys)
+        return len(keys)
+
+
+def count_failure(key: str) -> int:
+    timeout = cooloff_seconds()
+    if counters.add(key, 1, timeout):
+        return 1
+    try:
+        count = counters.incr(key)
+    except ValueError:  # expired between add() and incr()
+        counters.set(key, 1, timeout)
+        return 1
+    counters.touch(key, timeout)
+    return count
+
+
+def lockout_lift(*, email: str) -> None:
+    """Forget the account's failed logins: its owner proved control of it (a successful login,
+    a completed password reset). The client IP's counter stays."""
+    counters.delete(counter_key("account", email.strip().lower()))
+
+
 def lockout_response(
     request: HttpRequest,
     original_response: HttpResponse | None = None,
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """429 with Retry-After: JSON under the API prefixes, a small page elsewhere."""
-    retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     message = _("Too many failed login attempts. Try again later.")
     response: HttpResponse
     if is_api_path(request.path):
@@ -35,5 +149,33 @@ def lockout_response(
     else:
         context = {"title": _("Too many attempts"), "message": message, "failed": True}
         response = render(request, "accounts/result.html", context, status=429)
-    response["Retry-After"] = retry_after
+    response["Retry-After"] = str(cooloff_seconds())
     return response
+
+
+def failures_per_hour_bound() -> int:
+    """The most password guesses an hour lets through against one account.
+
+    Between two runs of at most `AXES_FAILURE_LIMIT` counted failures lies at least one
+    cool-off (the lock, or the counter's expiry), so an hour holds at most
+    `floor(3600 / cool-off) + 1` runs.
+    """
+    return settings.AXES_FAILURE_LIMIT * (math.floor(3600 / max(cooloff_seconds(), 1)) + 1)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def lockout_bound_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """A configuration that lets more than 100 guesses an hour through fails `check --deploy`."""
+    if not settings.AXES_ENABLED:
+        return [checks.Warning("AXES_ENABLED=0: failed logins are unlimited.", id="accounts.W001")]
+    bound = failures_per_hour_bound()
+    if bound > MAX_FAILURES_PER_HOUR:
+        return [
+            checks.Warning(
+                f"The lockout lets up to {bound} failed logins an hour through per account "
+                f"(more than {MAX_FAILURES_PER_HOUR}).",
+                hint="Lower AXES_FAILURE_LIMIT or raise AXES_COOLOFF_MINUTES.",
+                id="accounts.W002",
+            )
+        ]
+    return []

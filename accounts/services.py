@@ -24,6 +24,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import emails, links
+from accounts.lockout import lockout_lift
 from accounts.models import User
 from accounts.policy import account_can_log_in
 from accounts.selectors import (
@@ -204,6 +205,9 @@ def password_reset_complete(*, uid: str, token: str, new_password: str) -> User:
     user.set_password(new_password)
     user.save(update_fields=["password"])
     credentials_revoke(user=user)
+    # The owner proved control of the address: a lock set by someone guessing ends here.
+    email = user.email
+    transaction.on_commit(lambda: lockout_lift(email=email))
     emails.send_password_changed(user)
     return user
 

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 
 from accounts.models import User
@@ -147,6 +148,18 @@ def uid_token(path: str) -> tuple[str, str]:
 
 
 @pytest.fixture
+def rates(settings):
+    """Set some scopes' rates for one test (the throttle reads them per request); None: off."""
+
+    def apply(**scopes: str | None) -> None:
+        framework = dict(settings.REST_FRAMEWORK)
+        framework["DEFAULT_THROTTLE_RATES"] = {**framework["DEFAULT_THROTTLE_RATES"], **scopes}
+        settings.REST_FRAMEWORK = framework
+
+    return apply
+
+
+@pytest.fixture
 def unconfirmed_user(db, password) -> User:
     """An account as both sign-up routes leave it: inactive, its address not verified."""
     return UserFactory(email="pending@example.org", is_active=False)
@@ -168,3 +181,26 @@ def token_client(key: str, scheme: str = "Token") -> CommittingAPIClient:
     client = CommittingAPIClient()
     client.credentials(HTTP_AUTHORIZATION=f"{scheme} {key}")
     return client
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The suite's fast MD5 hasher, counting every hash it computes (to make a password, or to
+    check one), so tests can tell whether a request reached the hasher without timing it."""
+
+    calls = 0
+
+    def encode(self, password: str, salt: str) -> str:
+        type(self).calls += 1
+        return super().encode(password, salt)
+
+
+@pytest.fixture
+def hashes(settings) -> type[CountingHasher]:
+    """`hashes.calls`: password hashes computed since the fixture started (or was reset)."""
+    counting = "tests.accounts.conftest.CountingHasher"
+    settings.PASSWORD_HASHERS = [
+        counting if hasher.endswith(".MD5PasswordHasher") else hasher
+        for hasher in settings.PASSWORD_HASHERS
+    ]
+    CountingHasher.calls = 0
+    return CountingHasher

@@ -11,18 +11,6 @@ from tests.accounts.test_confirmation import API_LOGINS, api_login
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def rates(settings):
-    """Set some scopes' rates for one test (the throttle reads them per request)."""
-
-    def apply(**scopes: str) -> None:
-        framework = dict(settings.REST_FRAMEWORK)
-        framework["DEFAULT_THROTTLE_RATES"] = {**framework["DEFAULT_THROTTLE_RATES"], **scopes}
-        settings.REST_FRAMEWORK = framework
-
-    return apply
-
-
 def assert_throttled(response) -> None:
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert int(response["Retry-After"]) > 0
