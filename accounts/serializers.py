@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from djoser.conf import settings as djoser_settings
-from djoser.serializers import CurrentPasswordSerializer
+from djoser.serializers import TokenCreateSerializer
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework_simplejwt import serializers as jwt_serializers
@@ -16,13 +16,20 @@ from accounts import services
 from accounts.models import User
 from accounts.policy import account_can_log_in
 from accounts.selectors import AccountLinkError, password_reset_link_user
+from accounts.validators import PASSWORD_MAX_LENGTH
 
 PASSWORD_STYLE = {"input_type": "password"}
 
 
 def password_field(**kwargs) -> serializers.CharField:
+    """Every password input: taken exactly as typed (no trimming), and never longer than any
+    password can be, so an oversized one is refused before anything hashes it."""
     return serializers.CharField(
-        write_only=True, trim_whitespace=False, max_length=128, style=PASSWORD_STYLE, **kwargs
+        write_only=True,
+        trim_whitespace=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        style=PASSWORD_STYLE,
+        **kwargs,
     )
 
 
@@ -95,6 +102,48 @@ class DjoserPasswordResetConfirmSerializer(UidTokenSerializer):
             )
         check_password_rules(attrs["new_password"], user, "new_password")
         return attrs
+
+
+class CurrentPasswordSerializer(serializers.Serializer):
+    """djoser's routes that ask for the current password (set_password, set_email, deleting
+    the account). The password is checked once every field is valid: a request with an
+    oversized or missing field is refused without hashing anything."""
+
+    current_password = password_field()
+
+    def validate(self, attrs):
+        if not self.context["request"].user.check_password(attrs["current_password"]):
+            raise serializers.ValidationError(
+                {"current_password": [djoser_settings.CONSTANTS.messages.INVALID_PASSWORD_ERROR]}
+            )
+        return attrs
+
+
+class PasswordChangeSerializer(CurrentPasswordSerializer):
+    """`POST /auth/users/set_password/` `{"current_password", "new_password"}`."""
+
+    new_password = password_field()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        check_password_rules(attrs["new_password"], self.context["request"].user, "new_password")
+        return attrs
+
+
+class AccountDeleteSerializer(CurrentPasswordSerializer):
+    """`DELETE /auth/users/me/` `{"current_password"}`."""
+
+
+class LoginSerializer(TokenCreateSerializer):
+    """djoser's token login, the password taken exactly as typed and bounded in length."""
+
+    password = password_field(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[djoser_settings.LOGIN_FIELD] = serializers.CharField(
+            max_length=254, required=False
+        )
 
 
 class EmailChangeSerializer(CurrentPasswordSerializer):
@@ -200,6 +249,16 @@ class RestAuthPasswordChangeSerializer(rest_auth.PasswordChangeSerializer):
     new_password1 = password_field()
     new_password2 = password_field()
 
+    def validate_old_password(self, value: str) -> str:
+        """Checked in `validate`, once every field is known to be valid."""
+        return value
+
+    def validate(self, attrs):
+        if not self.user.check_password(attrs["old_password"]):
+            message = _("Your old password was entered incorrectly. Please enter it again.")
+            raise serializers.ValidationError({"old_password": [message]})
+        return super().validate(attrs)
+
     def save(self):
         services.password_change(
             user=self.user,
@@ -216,7 +275,12 @@ class PasswordChangedSerializer(serializers.Serializer):
 
 
 class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
-    """simplejwt's login, recorded like the other login routes' (last login, axes reset)."""
+    """simplejwt's login, recorded like the other login routes' (last login, axes reset); the
+    password taken exactly as typed (simplejwt trims it) and bounded in length."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"] = password_field()
 
     def validate(self, attrs):
         data = super().validate(attrs)
@@ -226,6 +290,9 @@ class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
 
 class ObtainTokenSerializer(AuthTokenSerializer):
     """DRF's obtain-token login, recorded like the other login routes'."""
+
+    username = serializers.CharField(max_length=254, write_only=True)
+    password = password_field()
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

@@ -96,6 +96,9 @@ DJOSER = {
         "password_reset": "accounts.serializers.EmailSerializer",
         "password_reset_confirm": "accounts.serializers.DjoserPasswordResetConfirmSerializer",
         "set_username": "accounts.serializers.EmailChangeSerializer",
+        "set_password": "accounts.serializers.PasswordChangeSerializer",
+        "user_delete": "accounts.serializers.AccountDeleteSerializer",
+        "token_create": "accounts.serializers.LoginSerializer",
     },
     # djoser's own mail goes through the Canvass layout too (accounts/emails.py).
     "EMAIL": {

@@ -142,6 +142,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=8)
+# NIST SP 800-63B / ASVS 5.0 V6.2: a length range, common and look-alike passwords refused, no
+# composition rules (Django's NumericPasswordValidator is one: it refuses all-digit passwords).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -149,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.MaximumLengthValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
 

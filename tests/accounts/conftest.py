@@ -196,7 +196,8 @@ class CountingHasher(MD5PasswordHasher):
 
 @pytest.fixture
 def hashes(settings) -> type[CountingHasher]:
-    """`hashes.calls`: password hashes computed since the fixture started (or was reset)."""
+    """`hashes.calls`: password hashes computed since the fixture started; a test sets it to 0
+    where its counting begins (fixtures that create accounts hash their passwords)."""
     counting = "tests.accounts.conftest.CountingHasher"
     settings.PASSWORD_HASHERS = [
         counting if hasher.endswith(".MD5PasswordHasher") else hasher
