@@ -3,13 +3,17 @@
 from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+)
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from accounts import services
-from accounts.models import User
+from accounts.models import AuditEvent, User
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -22,6 +26,20 @@ class UserChangeAdminForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class PasswordChangeAdminForm(AdminPasswordChangeForm):
+    """The admin's "change password" form, through the same service as the API: the account's
+    other credentials end, its owner is told, and the audit log records who did it."""
+
+    def save(self, commit: bool = True) -> User:
+        if commit and self.cleaned_data.get("set_usable_password", True):
+            services.password_change(user=self.user, new_password=self.cleaned_data["password1"])
+            return self.user
+        user = super().save(commit=commit)
+        if commit:  # password login switched off for this account
+            services.credentials_revoke(user=user)
+        return user
 
 
 class EmailAddressInline(admin.TabularInline):
@@ -40,6 +58,7 @@ class EmailAddressInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeAdminForm
+    change_password_form = PasswordChangeAdminForm
     inlines = (EmailAddressInline,)
     add_form = UserCreationAdminForm
     ordering = ("email",)
@@ -59,10 +78,10 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
     def save_model(self, request, obj, form, change) -> None:
-        """Deactivating an account here also revokes its tokens (accounts.services)."""
+        """Deactivating an account here is `account_deactivate`: its credentials end too."""
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
-            services.credentials_revoke(user=obj)
+            services.account_deactivate(user=obj)
 
     def delete_model(self, request, obj) -> None:
         services.account_delete(user=obj)
@@ -77,3 +96,45 @@ class AccountTokenAdmin(TokenAdmin):
 
     raw_id_fields = ["user"]
     autocomplete_fields = ()
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: rows leave only through `manage.py purge_audit_events`."""
+
+    list_display = (
+        "created_at",
+        "event",
+        "outcome",
+        "actor_email",
+        "target",
+        "route",
+        "ip_address",
+    )
+    list_filter = ("event", "outcome", "created_at")
+    search_fields = ("target", "actor_email", "ip_address", "detail")
+    date_hierarchy = "created_at"
+    fields = (
+        "created_at",
+        "event",
+        "outcome",
+        "actor",
+        "actor_email",
+        "target",
+        "detail",
+        "route",
+        "ip_address",
+        "user_agent",
+    )
+    readonly_fields = fields
+    raw_id_fields = ("actor",)
+    show_full_result_count = False  # no COUNT(*) over a large log on every page
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -8,6 +8,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Connect the EmailAddress sync and the token cache's revocations; register the
-        # OpenAPI extensions.
-        from accounts import schema, signals, token_cache  # noqa: F401
+        # Connect the EmailAddress sync, the token cache's revocations and the audit log's
+        # receivers; register the OpenAPI extensions and the lockout's deploy check.
+        from accounts import audit, lockout, schema, signals, token_cache  # noqa: F401

@@ -80,7 +80,8 @@ class LockoutHandler(AbstractAxesHandler, AxesBaseHandler):
             return  # authenticate() without a request is refused by axes' backend anyway
         request.axes_credentials = credentials
         if request.axes_locked_out:
-            return  # refused by the lock before any password check
+            request.lockout_refused = True  # refused by the lock before any password check
+            return
         locked = False
         for key, limit in self.counters(request, credentials):
             locked |= count_failure(key) >= limit

@@ -86,3 +86,59 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+
+class AuditEvent(models.Model):
+    """One security-relevant account event: who did what, from where, and how it ended.
+
+    Written by accounts.audit only, never changed afterwards; `manage.py purge_audit_events`
+    removes rows past their retention. No field holds a password, token, key or link: the
+    route is a view name (link paths carry tokens), and `target`/`detail` hold addresses.
+    """
+
+    class Event(models.TextChoices):
+        SIGNUP = "signup", _("sign-up")
+        CONFIRMATION = "confirmation", _("address confirmed")
+        LOGIN = "login", _("login")
+        LOGOUT = "logout", _("logout")
+        LOCKOUT = "lockout", _("lockout")
+        PASSWORD_CHANGE = "password_change", _("password change")
+        PASSWORD_RESET_REQUEST = "password_reset_request", _("password reset requested")
+        PASSWORD_RESET = "password_reset", _("password reset")
+        EMAIL_CHANGE_REQUEST = "email_change_request", _("email change requested")
+        EMAIL_CHANGE = "email_change", _("email change")
+        CREDENTIALS_REVOKED = "credentials_revoked", _("credentials revoked")
+        DEACTIVATION = "deactivation", _("deactivation")
+        DELETION = "deletion", _("deletion")
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("success")
+        FAILURE = "failure", _("failure")
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    event = models.CharField(_("event"), max_length=32, choices=Event.choices)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The actor's address when the event happened: kept after the account is deleted.
+    actor_email = models.CharField(_("actor's address"), max_length=254, blank=True)
+    target = models.CharField(_("target"), max_length=254, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    route = models.CharField(_("route"), max_length=100, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["target", "-created_at"], name="accounts_audit_target")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.event} {self.outcome} {self.target}"

@@ -24,6 +24,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import emails, links
+from accounts.audit import Event, Outcome, audit_record
 from accounts.lockout import lockout_lift
 from accounts.models import User
 from accounts.policy import account_can_log_in
@@ -59,13 +60,19 @@ def account_register(*, email: str, password: str, confirm_with: ConfirmWith) ->
         except IntegrityError:
             # A concurrent sign-up with the same address (in any case) committed first.
             owner = User.objects.with_email(email).first()
-            emails.send_already_registered(owner.email if owner else email)
+            already_registered(owner.email if owner else email)
             return
         send_confirmation_link(user, confirm_with)
+        audit_record(Event.SIGNUP, target=user.email, detail=confirm_with)
         return
     # Hash anyway, so a known address takes as long to answer as a new one.
     make_password(password)
-    emails.send_already_registered(owner.email)
+    already_registered(owner.email)
+
+
+def already_registered(email: str) -> None:
+    emails.send_already_registered(email)
+    audit_record(Event.SIGNUP, outcome=Outcome.FAILURE, target=email, detail="address taken")
 
 
 def send_confirmation_link(user: User, confirm_with: ConfirmWith) -> None:
@@ -103,6 +110,7 @@ def account_confirm(*, user: User) -> None:
     )
     user.is_active = True
     user.save(update_fields=["is_active"])
+    audit_record(Event.CONFIRMATION, target=user.email)
 
 
 @transaction.atomic
@@ -133,13 +141,15 @@ def credentials_revoke(*, user: User) -> None:
     deactivated or deleted account fails the backend's `get_user` on the next request.
     Access JWTs carry a password hash (CHECK_REVOKE_TOKEN) and live at most 15 minutes.
     """
-    Token.objects.filter(user=user).delete()
+    tokens, _by_model = Token.objects.filter(user=user).delete()
     outstanding = OutstandingToken.objects.filter(
         user=user, blacklistedtoken__isnull=True, expires_at__gt=timezone.now()
     )
-    BlacklistedToken.objects.bulk_create(
+    refresh_tokens = BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
     )
+    detail = f"{tokens} DRF token(s), {len(refresh_tokens)} JWT refresh token(s)"
+    audit_record(Event.CREDENTIALS_REVOKED, target=user.email, detail=detail)
 
 
 def refresh_token_blacklist(raw_token: object) -> None:
@@ -160,12 +170,13 @@ def account_logout(*, request: HttpRequest, refresh: object = None) -> None:
     """Both logout routes: the account's DRF token (shared by djoser and dj-rest-auth), the
     caller's session and, when given, a JWT refresh token."""
     user = request.user
+    django_request = getattr(request, "_request", request)
     if user.is_authenticated:
         Token.objects.filter(user=user).delete()
-        user_logged_out.send(sender=user.__class__, request=request, user=user)
-    django_request = getattr(request, "_request", request)
     if SESSION_KEY in django_request.session:
-        session_logout(django_request)
+        session_logout(django_request)  # sends user_logged_out itself
+    elif user.is_authenticated:
+        user_logged_out.send(sender=user.__class__, request=request, user=user)
     refresh_token_blacklist(refresh)
 
 
@@ -183,6 +194,7 @@ def password_change(*, user: User, new_password: str, request: HttpRequest | Non
     """Set a new (already validated) password and end every other credential of the account."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    audit_record(Event.PASSWORD_CHANGE, target=user.email)
     credentials_revoke(user=user)
     _keep_callers_session(request, user)
     emails.send_password_changed(user)
@@ -193,6 +205,11 @@ def password_reset_request(*, email: str) -> None:
     user = User.objects.with_email(email).first()
     if user is not None and account_can_log_in(user) and user.has_usable_password():
         emails.send_password_reset(user)
+        audit_record(Event.PASSWORD_RESET_REQUEST, target=user.email)
+        return
+    audit_record(
+        Event.PASSWORD_RESET_REQUEST, outcome=Outcome.FAILURE, target=email, detail="no mail sent"
+    )
 
 
 @transaction.atomic
@@ -204,6 +221,7 @@ def password_reset_complete(*, uid: str, token: str, new_password: str) -> User:
     user = password_reset_link_user(uid=uid, token=token)
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    audit_record(Event.PASSWORD_RESET, target=user.email)
     credentials_revoke(user=user)
     # The owner proved control of the address: a lock set by someone guessing ends here.
     email = user.email
@@ -221,9 +239,17 @@ def email_change_request(*, user: User, new_email: str) -> None:
     instead of the link, and the caller's answer is the same either way.
     """
     emails.send_email_change_requested(user=user, new_email=new_email)
+    detail = f"to {new_email}"
     if User.objects.with_email(new_email).exists():
         emails.send_email_change_taken(email=new_email)
+        audit_record(
+            Event.EMAIL_CHANGE_REQUEST,
+            outcome=Outcome.FAILURE,
+            target=user.email,
+            detail=f"{detail} (address taken)",
+        )
         return
+    audit_record(Event.EMAIL_CHANGE_REQUEST, target=user.email, detail=detail)
     key = email_change_key(user_pk=user.pk, current_email=user.email, new_email=new_email)
     emails.send_email_change_link(new_email=new_email, key=key)
 
@@ -245,6 +271,7 @@ def email_change_confirm(*, key: str) -> User:
             LinkState.INVALID, field="key", message=EMAIL_TAKEN_MESSAGE
         ) from error
     emails.send_email_changed(old_email=old_email, new_email=user.email)
+    audit_record(Event.EMAIL_CHANGE, target=user.email, detail=f"from {old_email}")
     return user
 
 
@@ -252,6 +279,7 @@ def email_change_confirm(*, key: str) -> User:
 @transaction.atomic
 def account_delete(*, user: User) -> None:
     credentials_revoke(user=user)
+    audit_record(Event.DELETION, target=user.email)
     user.delete()
 
 
@@ -260,4 +288,5 @@ def account_deactivate(*, user: User) -> None:
     """An administrator's deactivation: the account can no longer log in, anywhere."""
     user.is_active = False
     user.save(update_fields=["is_active"])
+    audit_record(Event.DEACTIVATION, target=user.email)
     credentials_revoke(user=user)

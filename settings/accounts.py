@@ -65,6 +65,10 @@ ACCOUNT_REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "accounts.errors.api_exception_handler",
 }
 
+# --- audit log --- accounts/audit.py
+# Days an audit event is kept by `manage.py purge_audit_events` (run it daily, e.g. from cron).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+
 # --- counter cache --- accounts/counters.py
 # Seconds before an unreachable REDIS_URL is tried again; meanwhile throttles and the lockout
 # count in the database cache.

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Tells the audit log (accounts.audit) which request an account event came from.
+    "accounts.audit.AuditRequestMiddleware",
 ]
 
 ROOT_URLCONF = "settings.urls"

@@ -8,12 +8,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 
 from accounts.models import User
 from accounts.services import account_confirm
-from tests.conftest import CommittingAPIClient
+from tests.conftest import CommittingAPIClient, CommittingClient
 from tests.factories import UserFactory
 
 NEW_PASSWORD = "a brand new long passphrase"
@@ -205,3 +206,24 @@ def hashes(settings) -> type[CountingHasher]:
     ]
     CountingHasher.calls = 0
     return CountingHasher
+
+
+@pytest.fixture
+def admin_browser(user_factory) -> CommittingClient:
+    """A browser signed in to the admin as a superuser (root@example.org)."""
+    browser = CommittingClient(HTTP_USER_AGENT="Canvass-test-browser/1.0", REMOTE_ADDR="192.0.2.10")
+    browser.force_login(user_factory(email="root@example.org", is_staff=True, is_superuser=True))
+    return browser
+
+
+def admin_deactivation_form(user: User) -> dict[str, str]:
+    """The admin's change form of `user` as submitted with "active" unticked."""
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "emailaddress_set-TOTAL_FORMS": "1",
+        "emailaddress_set-INITIAL_FORMS": "1",
+        "emailaddress_set-0-id": str(EmailAddress.objects.get(user=user).pk),
+        "emailaddress_set-0-user": str(user.pk),
+    }

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token, TokenProxy
 
-from tests.accounts.conftest import DJOSER, login, token_client
+from tests.accounts.conftest import DJOSER, admin_deactivation_form, login, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -57,16 +57,7 @@ def test_deactivating_in_the_admin_revokes_the_accounts_tokens(
     api_client, admin_client, confirmed_user, password
 ):
     key = login(api_client, DJOSER, confirmed_user.email, password).json()["auth_token"]
-    # The change form as the admin submits it, with "active" unticked.
-    data = {
-        "email": confirmed_user.email,
-        "first_name": confirmed_user.first_name,
-        "last_name": confirmed_user.last_name,
-        "emailaddress_set-TOTAL_FORMS": "1",
-        "emailaddress_set-INITIAL_FORMS": "1",
-        "emailaddress_set-0-id": str(EmailAddress.objects.get(user=confirmed_user).pk),
-        "emailaddress_set-0-user": str(confirmed_user.pk),
-    }
+    data = admin_deactivation_form(confirmed_user)
 
     response = admin_client.post(f"/admin/accounts/user/{confirmed_user.pk}/change/", data)
 
