@@ -5,6 +5,7 @@ from typing import cast
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -99,7 +100,8 @@ class SurveyAPIMixin(APIView):
 class SurveyViewSet(SurveyAPIMixin, GenericViewSet):
     """Surveys: list, create, read, change, delete, publish, close, results."""
 
-    lookup_value_regex = r"\d+"
+    # ASCII digits, as the nested routes' <int:survey_pk>: `\d` also takes other scripts' digits.
+    lookup_value_regex = r"[0-9]+"
     serializer_class = SurveyOutputSerializer
     capabilities = {
         "list": Capability.VIEW,
@@ -451,6 +453,7 @@ class SurveyReviewerDetailView(SurveyChildView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@csrf_exempt  # changes nothing: an unknown path is a JSON 404 for every method, not a CSRF 403
 def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Unknown paths under /api/surveys/ answer JSON like the rest of the API (CONTRACT §6)."""
     return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
