@@ -30,6 +30,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework_simplejwt import views as jwt_views
 
 from accounts import services
+from accounts.models import User
 from accounts.selectors import AccountLinkError
 from accounts.serializers import (
     EmailSerializer,
@@ -118,6 +119,8 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
     """
 
     token_generator = password_reset_tokens
+    # A stable order for the paginated list (HIDE_USERS shows a user only themselves).
+    queryset = User.objects.order_by("pk")
     # Ids are integers: `users/reset_email/` must be a 404, not a detail route named so.
     lookup_value_regex = "[0-9]+"
     reset_username = None
