@@ -4,6 +4,8 @@ Each test drives the service on a loopback port as its users meet it: a client a
 API, the mail arrives at an aiosmtpd sink, chromium opens the link from it.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 
 import pytest
@@ -42,51 +44,57 @@ def expect_link_used(page, link: str, screenshot) -> None:
     screenshot("link-used-again")
 
 
-def test_djoser_sign_up_activation_link_then_login(live_server, page, api, mailbox, screenshot):
-    email = "ada@example.org"
-    signed_up = api.post("/auth/users/", {"email": email, "password": PASSWORD})
-    assert signed_up.status == HTTPStatus.CREATED
-    login = {"email": email, "password": PASSWORD}
+@dataclass(frozen=True)
+class SignUp:
+    """One route set's sign-up: where to post, the link it mails, where to log in after."""
 
-    link = link_in_mail(mailbox, email, f"{live_server.url}/activate/")
-    confirm_in_browser(
-        page,
-        link,
-        "Confirm my address",
-        screenshot,
-        login_status=lambda: api.post("/auth/token/login/", login).status,
-    )
-
-    expect(page.get_by_role("heading", level=1)).to_have_text("Address confirmed")
-    screenshot("confirmed")
-    logged_in = api.post("/auth/token/login/", login)
-    assert logged_in.status == HTTPStatus.OK
-    assert logged_in.json()["auth_token"]
-    expect_link_used(page, link, screenshot)
+    register: str
+    payload: Callable[[str], dict]
+    link_path: str
+    login: str
+    credential: str
 
 
-def test_dj_rest_auth_sign_up_verification_link_then_login(
-    live_server, page, api, mailbox, screenshot
+SIGN_UPS = {
+    "djoser": SignUp(
+        register="/auth/users/",
+        payload=lambda email: {"email": email, "password": PASSWORD},
+        link_path="/activate/",
+        login="/auth/token/login/",
+        credential="auth_token",
+    ),
+    "dj-rest-auth": SignUp(
+        register="/dj-rest-auth/registration/",
+        payload=lambda email: {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+        link_path="/verify-email/",
+        login="/dj-rest-auth/login/",
+        credential="key",
+    ),
+}
+
+
+@pytest.mark.parametrize("sign_up", SIGN_UPS.values(), ids=SIGN_UPS.keys())
+def test_sign_up_link_confirms_the_account_then_login_works(
+    live_server, page, api, mailbox, screenshot, sign_up
 ):
-    email = "alan@example.org"
-    payload = {"email": email, "password1": PASSWORD, "password2": PASSWORD}
-    assert api.post("/dj-rest-auth/registration/", payload).status == HTTPStatus.CREATED
+    email = "ada@example.org"
+    assert api.post(sign_up.register, sign_up.payload(email)).status == HTTPStatus.CREATED
     login = {"email": email, "password": PASSWORD}
 
-    link = link_in_mail(mailbox, email, f"{live_server.url}/verify-email/")
+    link = link_in_mail(mailbox, email, f"{live_server.url}{sign_up.link_path}")
     confirm_in_browser(
         page,
         link,
         "Confirm my address",
         screenshot,
-        login_status=lambda: api.post("/dj-rest-auth/login/", login).status,
+        login_status=lambda: api.post(sign_up.login, login).status,
     )
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Address confirmed")
     screenshot("confirmed")
-    logged_in = api.post("/dj-rest-auth/login/", login)
+    logged_in = api.post(sign_up.login, login)
     assert logged_in.status == HTTPStatus.OK
-    assert logged_in.json()["key"]
+    assert logged_in.json()[sign_up.credential]
     expect_link_used(page, link, screenshot)
 
 
