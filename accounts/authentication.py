@@ -5,7 +5,7 @@ from rest_framework import authentication, exceptions
 from rest_framework_simplejwt import authentication as jwt_authentication
 
 from accounts.policy import account_can_log_in
-from accounts.token_cache import token_cached, token_store
+from accounts.token_cache import CACHED_WITHOUT, token_cached, token_store
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -16,9 +16,10 @@ class TokenAuthentication(authentication.TokenAuthentication):
         token, generation = token_cached(key)
         if token is None:
             model = self.get_model()
+            deferred = [f"user__{name}" for name in CACHED_WITHOUT]
             try:
-                # The hash stays out of the cache; a route checking the password loads it.
-                token = model.objects.select_related("user").defer("user__password").get(key=key)
+                # Loaded on demand (a route checking the password); see accounts.token_cache.
+                token = model.objects.select_related("user").defer(*deferred).get(key=key)
             except model.DoesNotExist as error:
                 raise exceptions.AuthenticationFailed(_("Invalid token.")) from error
             if account_can_log_in(token.user):

@@ -9,8 +9,11 @@ it writes afterwards is dead on arrival. Every path that ends a token or changes
 shell) goes through `Token` deletes or `User` saves, which the receivers below watch.
 
 What signals cannot see (a queryset `.update()` of users, raw SQL) is seen at the latest after
-TOKEN_CACHE_SECONDS. The entry holds the account without its password hash (deferred), so the
-hash never leaves the database; a request that checks the current password loads it then.
+TOKEN_CACHE_SECONDS. The entry holds the account without its password hash and its last login
+(both deferred, `CACHED_WITHOUT`): the hash never leaves the database, a request that checks the
+current password or reads the last login loads it then, and a save of the cached account never
+writes an old value of either back (Django saves only the loaded fields of such an instance).
+That is why recording a login (a save of `last_login` alone) leaves the entries in place.
 Enabled by TOKEN_CACHE_SECONDS > 0 (settings/accounts.py; on with Redis by default).
 """
 
@@ -32,7 +35,8 @@ logger = logging.getLogger(__name__)
 
 # Outlives any entry; a generation lost to eviction only turns its entries into misses.
 GENERATION_SECONDS = 24 * 3600
-VERSION = 1  # bump when the cached shape changes: old entries then simply miss
+VERSION = 2  # bump when the cached shape changes: old entries then simply miss
+CACHED_WITHOUT = ("password", "last_login")
 
 
 def token_cache_enabled() -> bool:
@@ -99,10 +103,13 @@ def token_deleted(sender, instance: Token, **kwargs) -> None:
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.token_cache.user_saved")
-def user_saved(sender, instance: User, created: bool, **kwargs) -> None:
+def user_saved(sender, instance: User, created: bool, update_fields=None, **kwargs) -> None:
     """Any saved change to an account (password, `is_active`, address, names) ends its entries,
-    so no request sees a stale copy of the account."""
+    so no request sees a stale copy of the account; a save of fields the entries do not hold
+    (a login recording `last_login`) does not."""
     if created or not token_cache_enabled():
+        return
+    if update_fields is not None and set(update_fields) <= set(CACHED_WITHOUT):
         return
     for key in Token.objects.filter(user_id=instance.pk).values_list("key", flat=True):
         token_revoke(key)

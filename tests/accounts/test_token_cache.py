@@ -67,6 +67,22 @@ def test_the_cache_never_holds_the_password_hash(cached_key, confirmed_user):
     assert token.user.password == confirmed_user.password  # loaded on demand
 
 
+def test_a_login_keeps_the_entry_and_a_later_save_never_writes_back_an_older_last_login(
+    api_client, cached_key, confirmed_user, password
+):
+    assert login(api_client, DJOSER, confirmed_user.email, password).status_code == HTTPStatus.OK
+    confirmed_user.refresh_from_db()
+    logged_in_at = confirmed_user.last_login
+    assert token_cache.token_cached(cached_key)[0] is not None
+
+    patched = token_client(cached_key).patch(DJOSER.profile, {"last_name": "L"}, format="json")
+
+    assert patched.status_code == HTTPStatus.OK
+    confirmed_user.refresh_from_db()
+    assert confirmed_user.last_name == "L"
+    assert confirmed_user.last_login == logged_in_at
+
+
 def test_without_the_cache_a_token_costs_one_query(settings, cached_key):
     settings.TOKEN_CACHE_SECONDS = 0
 
