@@ -1,6 +1,10 @@
-"""JSON errors under the API prefixes: the DRF exception handler and a prefix-scoped 404."""
+"""JSON errors under the API prefixes: the DRF exception handler, the 404 and 500 handlers."""
+
+import logging
+import sys
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
@@ -8,8 +12,14 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
+logger = logging.getLogger(__name__)
+
 # Where every error body is JSON (CONTRACT.md section 6).
 API_PREFIXES = ("/auth/", "/dj-rest-auth/", "/api-token-auth/", "/api/")
+# What a lost or refused database connection raises; the next request reconnects
+# (CONN_HEALTH_CHECKS), so the client is told to try again, not that the server broke.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -37,3 +47,22 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if is_api_path(request.path):
         return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500 (DEBUG=0): a body with no trace, query or setting in it — `{"detail"}` under
+    the API prefixes, Django's plain page elsewhere — and a 503 with Retry-After instead of a
+    500 while the database cannot be reached."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        logger.warning("database unavailable: answering 503 for %s", request.path)
+        detail = _("The service is briefly unavailable. Try again shortly.")
+        response: HttpResponse
+        if is_api_path(request.path):
+            response = JsonResponse({"detail": str(detail)}, status=503)
+        else:
+            response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    if is_api_path(request.path):
+        return JsonResponse({"detail": str(_("A server error occurred."))}, status=500)
+    return defaults.server_error(request)

@@ -19,6 +19,8 @@ from accounts.selectors import AccountLinkError, password_reset_link_user
 from accounts.validators import PASSWORD_MAX_LENGTH
 
 PASSWORD_STYLE = {"input_type": "password"}
+# A simplejwt token is a few hundred characters; anything far longer is not one.
+JWT_MAX_LENGTH = 2048
 
 
 def password_field(**kwargs) -> serializers.CharField:
@@ -280,6 +282,7 @@ class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields[self.username_field] = serializers.CharField(max_length=254, write_only=True)
         self.fields["password"] = password_field()
 
     def validate(self, attrs):
@@ -303,6 +306,8 @@ class ObtainTokenSerializer(AuthTokenSerializer):
 class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
     """simplejwt's refresh, answering 401 (not 500) when the token's account was deleted."""
 
+    refresh = serializers.CharField(max_length=JWT_MAX_LENGTH)
+
     def validate(self, attrs):
         try:
             return super().validate(attrs)
@@ -310,3 +315,9 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
             raise exceptions.AuthenticationFailed(
                 self.error_messages["no_active_account"], "no_active_account"
             ) from error
+
+
+class TokenVerifySerializer(jwt_serializers.TokenVerifySerializer):
+    """simplejwt's verify, with the token bounded in length like every other input."""
+
+    token = serializers.CharField(max_length=JWT_MAX_LENGTH, write_only=True)

@@ -27,6 +27,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
 from accounts import services
@@ -290,6 +291,9 @@ class ObtainTokenView(LoginRouteMixin, ObtainAuthToken):
     """DRF's obtain-token view: `{"username": <email>, "password"}` → `{"token"}`."""
 
     serializer_class = ObtainTokenSerializer
+    # DRF's view names its own parsers; the project's (DEFAULT_PARSER_CLASSES) refuse what
+    # would crash them.
+    parser_classes = APIView.parser_classes
 
 
 # --- dj-rest-auth: /dj-rest-auth/ ---
@@ -374,6 +378,9 @@ class RestAuthRegisterView(registration_views.RegisterView):
 class RestAuthVerifyEmailView(registration_views.VerifyEmailView):
     throttle_scope = "activation"
 
+    def get_serializer(self, *args, **kwargs):
+        return KeySerializer(*args, **kwargs)  # the key bounded in length
+
     @extend_schema(
         request=KeySerializer,
         responses={200: DETAIL},
@@ -389,6 +396,7 @@ class RestAuthVerifyEmailView(registration_views.VerifyEmailView):
 
 class RestAuthResendEmailView(registration_views.ResendEmailVerificationView):
     throttle_scope = "activation"
+    serializer_class = EmailSerializer  # the address bounded in length
 
     @extend_schema(
         request=EmailSerializer,

@@ -60,6 +60,12 @@ ACCOUNT_REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": API_AUTHENTICATION_CLASSES,
     "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
+    # Strict UTF-8, and no JSON nesting that could crash the parser (accounts/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "accounts.parsers.JSONParser",
+        "accounts.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # DRF trusts X-Forwarded-For unless told how many proxies there are.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "accounts.errors.api_exception_handler",
@@ -159,6 +165,7 @@ SIMPLE_JWT = {
     "CHECK_REVOKE_TOKEN": True,
     "TOKEN_OBTAIN_SERIALIZER": f"{_SERIALIZERS}.TokenObtainPairSerializer",
     "TOKEN_REFRESH_SERIALIZER": f"{_SERIALIZERS}.TokenRefreshSerializer",
+    "TOKEN_VERIFY_SERIALIZER": f"{_SERIALIZERS}.TokenVerifySerializer",
 }
 
 # --- django-axes --- https://django-axes.readthedocs.io/en/latest/4_configuration.html

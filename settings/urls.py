@@ -25,3 +25,5 @@ urlpatterns = [
 
 # JSON 404 under the API prefixes, Django's page elsewhere (CONTRACT.md section 6).
 handler404 = "accounts.errors.not_found"
+# JSON under the API prefixes too; a database outage answers 503 with Retry-After.
+handler500 = "accounts.errors.server_error"
