@@ -7,6 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -33,13 +35,18 @@ class CounterCache:
     during an outage did not reach, so it keeps its own, fail-to-database, handling.
     """
 
-    def __init__(self, primary: str = "default", fallback: str = "database") -> None:
-        self.primary, self.fallback = primary, fallback
+    def __init__(
+        self,
+        primary: str = "default",
+        fallback: str = "database",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.primary, self.fallback, self.clock = primary, fallback, clock
         self.primary_down_until = 0.0
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
-            if time.monotonic() >= self.primary_down_until:
+            if self.clock() >= self.primary_down_until:
                 try:
                     return getattr(caches[self.primary], name)(*args, **kwargs)
                 except UNREACHABLE:
@@ -50,10 +57,17 @@ class CounterCache:
                         exc_info=True,
                     )
                     retry = settings.COUNTER_CACHE_RETRY_SECONDS
-                    self.primary_down_until = time.monotonic() + retry
+                    self.primary_down_until = self.clock() + retry
             return getattr(caches[self.fallback], name)(*args, **kwargs)
 
         return call
 
 
 counters = CounterCache()
+
+
+@receiver(setting_changed, dispatch_uid="accounts.counters.caches_changed")
+def caches_changed(setting: str, **kwargs: Any) -> None:
+    """A new cache configuration (tests, a reloaded process) deserves a fresh try."""
+    if setting == "CACHES":
+        counters.primary_down_until = 0.0
