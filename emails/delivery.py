@@ -73,7 +73,7 @@ def _claim_skipping_locked_rows(
     due = "" if ignore_backoff else "AND next_attempt_at <= %(now)s"
     # The SQL text holds no input: only the table name and placeholders.
     claim = (
-        f"UPDATE {table} SET status = %(sending)s, claimed_at = %(now)s, attempts = attempts + 1 "  # noqa: S608
+        f"UPDATE {table} SET status = %(sending)s, claimed_at = %(now)s, attempts = attempts + 1 "  # noqa: S608  # nosec B608  # placeholders only, see above
         f"WHERE id = (SELECT id FROM {table} WHERE id = %(pk)s AND status = %(queued)s {due} "
         "FOR UPDATE SKIP LOCKED) RETURNING *"
     )

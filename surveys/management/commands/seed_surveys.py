@@ -69,7 +69,7 @@ class Command(BaseCommand):
         if options["questions"] < 1 or options["surveys"] < 1 or options["responses"] < 0:
             raise CommandError("--questions and --surveys must be positive, --responses >= 0.")
         started = time.monotonic()
-        self.random = random.Random(options["seed"])  # noqa: S311 - test data, not secrets
+        self.random = random.Random(options["seed"])  # noqa: S311  # nosec B311  # test data, not secrets
         self.quiet = options["json"]
         domain = options["email_domain"]
         owner = self._owner(domain, options["password"])
