@@ -125,6 +125,8 @@ def gunicorn(environment: dict[str, str], port: int, log: Path):
                 f"--bind=127.0.0.1:{port}",
                 "--workers=2",
                 "--timeout=60",
+                # Its default control socket is one path per user: other gunicorns may hold it.
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=environment,
