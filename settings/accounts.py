@@ -44,12 +44,18 @@ if REMOTE_USER_AUTH:
     API_AUTHENTICATION_CLASSES.append("rest_framework.authentication.RemoteUserAuthentication")
 
 # Scoped rates (README "Throttle rates"); counters live in the default cache, shared by workers.
+# Per client address. Under DEBUG=1 (`make run`: one developer, or a test suite driving the
+# service from 127.0.0.1) every request comes from one address, and production rates would
+# answer 429 after ten sign-ups; the per-account lockout below keeps its production limit there.
+_PRODUCTION_RATES = {"login": "10/min", "per_hour": "10/hour"}
+_DEVELOPMENT_RATES = {"login": "600/min", "per_hour": "1000/hour"}
+_RATES = _DEVELOPMENT_RATES if _DEBUG else _PRODUCTION_RATES
 THROTTLE_RATES = {
-    "login": env.str("THROTTLE_LOGIN", default="10/min"),
-    "registration": env.str("THROTTLE_REGISTRATION", default="10/hour"),
-    "activation": env.str("THROTTLE_ACTIVATION", default="10/hour"),
-    "password_reset": env.str("THROTTLE_PASSWORD_RESET", default="10/hour"),
-    "email_change": env.str("THROTTLE_EMAIL_CHANGE", default="10/hour"),
+    "login": env.str("THROTTLE_LOGIN", default=_RATES["login"]),
+    "registration": env.str("THROTTLE_REGISTRATION", default=_RATES["per_hour"]),
+    "activation": env.str("THROTTLE_ACTIVATION", default=_RATES["per_hour"]),
+    "password_reset": env.str("THROTTLE_PASSWORD_RESET", default=_RATES["per_hour"]),
+    "email_change": env.str("THROTTLE_EMAIL_CHANGE", default=_RATES["per_hour"]),
 }
 # --- client address --- accounts/clients.py
 # Proxies in front of Canvass that append the address they saw to X-Forwarded-For. 0: the
@@ -177,8 +183,8 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 # Per client IP: high enough for many people behind one address, low enough to stop one
-# address from trying a password on many accounts.
-LOCKOUT_IP_FAILURE_LIMIT = env.int("LOCKOUT_IP_FAILURE_LIMIT", default=100)
+# address from trying a password on many accounts. Under DEBUG=1 every client is 127.0.0.1.
+LOCKOUT_IP_FAILURE_LIMIT = env.int("LOCKOUT_IP_FAILURE_LIMIT", default=1000 if _DEBUG else 100)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 # What the handler counts (axes' own checks read this too).
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

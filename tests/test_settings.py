@@ -149,3 +149,38 @@ def test_email_url_is_parsed(url, expected):
 
     parsed = transport_from_url(url)
     assert {key: parsed[key] for key in expected} == expected
+
+
+RATES_CODE = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "r = s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']; "
+    "print(r['login'], r['registration'], r['password_reset'], s.LOCKOUT_IP_FAILURE_LIMIT, "
+    "s.AXES_FAILURE_LIMIT)"
+)
+
+
+def test_production_limits_each_client_address():
+    result = run_python(RATES_CODE, **PROD_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["10/min", "10/hour", "10/hour", "100", "10"]
+
+
+def test_development_lets_one_address_drive_the_service_but_keeps_the_account_lockout():
+    # `make run` serves everyone from 127.0.0.1: a developer's or a test suite's hundredth
+    # sign-up must not be a 429, while ten wrong passwords still lock an account.
+    result = run_python(RATES_CODE, DJANGO_SETTINGS_MODULE="settings.base", DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["600/min", "1000/hour", "1000/hour", "1000", "10"]
+
+
+def test_rates_from_the_environment_win_in_development():
+    result = run_python(
+        RATES_CODE,
+        DJANGO_SETTINGS_MODULE="settings.base",
+        DEBUG="1",
+        THROTTLE_LOGIN="5/min",
+        LOCKOUT_IP_FAILURE_LIMIT="50",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "5/min"
+    assert result.stdout.split()[3] == "50"
