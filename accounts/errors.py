@@ -29,7 +29,8 @@ class PayloadTooLarge(exceptions.APIException):
 
 
 def is_api_path(path: str) -> bool:
-    return path.startswith(API_PREFIXES) or path == "/api-token-auth"
+    """Under an API prefix, or the prefix itself without its slash (`/api`, `/auth`)."""
+    return path.startswith(API_PREFIXES) or f"{path}/" in API_PREFIXES
 
 
 def api_exception_handler(exc, context):

@@ -82,7 +82,16 @@ def test_bad_input_from_a_signed_in_account_is_a_json_4xx(auth_client, path, bod
 
 @pytest.mark.parametrize(
     "path",
-    ["/auth/nothing-here/", "/dj-rest-auth/nothing/", "/api-token-auth/more/", "/api/nothing/"],
+    [
+        "/auth/nothing-here/",
+        "/dj-rest-auth/nothing/",
+        "/api-token-auth/more/",
+        "/api/nothing/",
+        # The prefixes themselves without their slash.
+        "/auth",
+        "/dj-rest-auth",
+        "/api",
+    ],
 )
 def test_unknown_paths_under_the_api_prefixes_are_json_404(api_client, path):
     response = api_client.get(path)
