@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from accounts.tokens import encode_uid, password_reset_tokens
+from settings import base
 from tests.accounts.conftest import token_client
 from tests.accounts.test_confirmation import API_LOGINS, api_login, session_login
 from tests.conftest import CommittingAPIClient, CommittingClient
@@ -201,6 +202,37 @@ def test_a_password_logs_in_exactly_as_typed_on_every_route(account, rates, pass
         refused = api_login(CommittingAPIClient(), route, account.email, changed)
         assert refused.status_code in (HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED), route
     assert session_login(CommittingClient(), "allauth", account.email, password)
+
+
+MIXED_CASE_PASSWORD = ("Plum Orchard Lantern at Dusk " * 4)[:100]
+ALTERED = {
+    "lower case": str.lower,
+    "upper case": str.upper,
+    "swapped case": str.swapcase,
+    "first 72 bytes only": lambda password: password[:72],
+    "changed after 72 bytes": lambda password: password[:90] + password[90:].swapcase(),
+}
+
+
+@pytest.mark.parametrize("route", [*API_LOGINS, "allauth"])
+def test_only_the_password_as_set_logs_in_not_its_case_variants_or_a_truncation(
+    account, rates, settings, route
+):
+    """ASVS 5.0 6.2.8, with the production hashers: no case folding, and nothing ignored past
+    72 bytes (where bcrypt would stop reading)."""
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
+    rates(login=None)
+    account.set_password(MIXED_CASE_PASSWORD)
+    account.save(update_fields=["password"])
+
+    def logs_in(password: str) -> bool:
+        if route == "allauth":
+            return session_login(CommittingClient(), route, account.email, password)
+        return api_login(CommittingAPIClient(), route, account.email, password).status_code == 200
+
+    assert logs_in(MIXED_CASE_PASSWORD)
+    refused = [name for name, alter in ALTERED.items() if not logs_in(alter(MIXED_CASE_PASSWORD))]
+    assert refused == list(ALTERED)
 
 
 def test_the_common_password_list_covers_at_least_3000_passwords_the_policy_allows():

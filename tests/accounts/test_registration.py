@@ -1,5 +1,6 @@
 """Sign-up through both routes: one confirmation mail, no enumeration, resend, atomicity."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -124,3 +125,26 @@ def test_resend_links_of_either_route_confirm_an_account_of_the_other(
 
     assert response.status_code == other_routes.confirmed_status
     assert User.objects.confirmed().filter(email="cross@example.org").exists()
+
+
+ACCOUNT_PREFIXES = ("/auth/", "/dj-rest-auth/", "/api-token-auth/")
+KNOWLEDGE_BASED = re.compile(r"hint|question|answer|secret|memorable", re.IGNORECASE)
+
+
+def test_no_route_asks_for_a_password_hint_or_a_secret_question(client):
+    """ASVS 5.0 6.4.2: no account route takes, and no account keeps, a hint or a secret
+    question and answer; a forgotten password is recovered through the emailed link only."""
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    components = schema["components"]["schemas"]
+    bodies = {
+        media["schema"]["$ref"].rsplit("/", 1)[-1]
+        for path, operations in schema["paths"].items()
+        if path.startswith(ACCOUNT_PREFIXES)
+        for operation in operations.values()
+        for media in operation.get("requestBody", {}).get("content", {}).values()
+    }
+    fields = {name for body in bodies for name in components[body].get("properties", {})}
+    fields |= {field.name for field in User._meta.get_fields()}
+
+    assert {"email", "password", "password1", "new_password", "old_password"} <= fields
+    assert not [name for name in fields if KNOWLEDGE_BASED.search(name)]
