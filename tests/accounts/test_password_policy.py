@@ -272,9 +272,41 @@ def test_password_inputs_are_masked_and_allow_paste_and_password_managers(accoun
 
     page = CommittingClient().get(path.format(uid=uid, token=token)).content.decode()
 
+    assert_password_inputs_masked(page)
+
+
+def assert_password_inputs_masked(page: str) -> None:
     tags = [chunk.split(">")[0] for chunk in page.split("<input")[1:]]
-    inputs = [tag for tag in tags if "password" in tag]
+    choices = ('type="submit"', 'type="radio"', 'type="checkbox"')  # buttons, not entries
+    inputs = [tag for tag in tags if "password" in tag and not any(c in tag for c in choices)]
     assert inputs
     assert all('type="password"' in tag for tag in inputs)
     assert 'autocomplete="off"' not in page
     assert "onpaste" not in page.lower()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/auth/users/",
+        "/auth/users/set_password/",
+        "/auth/users/reset_password_confirm/",
+        "/auth/users/set_email/",
+        "/auth/token/login/",
+        "/auth/jwt/create/",
+        "/dj-rest-auth/login/",
+        "/dj-rest-auth/registration/",
+        "/dj-rest-auth/password/change/",
+        "/dj-rest-auth/password/reset/confirm/",
+        "/admin/password_change/",
+        "/admin/accounts/user/add/",
+        "/admin/accounts/user/{pk}/password/",
+    ],
+)
+def test_the_browsable_api_and_admin_forms_mask_every_password_input(account, admin_browser, path):
+    """ASVS 5.0 6.2.6 and 6.2.7 on the other HTML forms that take a password: the browsable
+    API's forms of the account routes and the admin's password forms."""
+    response = admin_browser.get(path.format(pk=account.pk), HTTP_ACCEPT="text/html")
+
+    assert response["Content-Type"].startswith("text/html")
+    assert_password_inputs_masked(response.content.decode())
