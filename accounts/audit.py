@@ -14,6 +14,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from rest_framework.request import Request
 
 from accounts.clients import client_ip, client_user_agent
 from accounts.lockout import lockout_username
@@ -40,7 +41,13 @@ class AuditRequestMiddleware:
 
 
 def authenticated_user(request: Any) -> Any:
-    """The request's signed-in account, if any; a DRF request passes its user on to Django's."""
+    """The request's signed-in account, if any; a DRF request passes its user on to Django's.
+
+    A DRF request still authenticating has none yet: asking it would authenticate again, and
+    an authenticator that calls Django's `authenticate` (Basic, remote user) would land back
+    here through `user_login_failed`, without end."""
+    if isinstance(request, Request) and "_user" not in vars(request):
+        return None
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
 

@@ -1,5 +1,6 @@
 """Credentials: authentication order, JWT rotation and blacklist, logout, session CSRF."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -8,11 +9,13 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth import authenticate
 from django.test import Client
+from rest_framework.authentication import BasicAuthentication
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
 from accounts.backends import AccountRemoteUserBackend
-from accounts.models import User
+from accounts.models import AuditEvent, User
+from accounts.views import AccountViewSet
 from tests.accounts.conftest import DJOSER, REST_AUTH, login, token_client
 from tests.conftest import CommittingAPIClient
 
@@ -46,6 +49,25 @@ def test_basic_credentials_are_refused_without_debug(api_client, confirmed_user,
     api_client.credentials(HTTP_AUTHORIZATION="Basic YW5uQGV4YW1wbGUub3JnOnNlY3JldA==")
 
     assert api_client.get("/auth/users/me/").status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_refused_basic_credentials_are_a_401_where_basic_authentication_is_on(
+    api_client, confirmed_user, monkeypatch
+):
+    # DEBUG=1 adds BasicAuthentication, which asks Django's authenticate(); the failed-login
+    # audit record must not ask the request it is still authenticating for its user (that
+    # authenticated again, without end: a RecursionError and a 500).
+    classes = [*api_settings.DEFAULT_AUTHENTICATION_CLASSES, BasicAuthentication]
+    monkeypatch.setattr(AccountViewSet, "authentication_classes", classes)
+    pair = base64.b64encode(f"{confirmed_user.email}:wrong password".encode()).decode()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Basic {pair}")
+
+    response = api_client.get("/auth/users/me/")
+
+    assert response.status_code == HTTPStatus.UNAUTHORIZED
+    assert response.json() == {"detail": "Invalid username/password."}
+    failures = AuditEvent.objects.filter(outcome=AuditEvent.Outcome.FAILURE)
+    assert failures.filter(event=AuditEvent.Event.LOGIN, target=confirmed_user.email).exists()
 
 
 @pytest.mark.parametrize("routes", [DJOSER, REST_AUTH], ids=["djoser", "dj-rest-auth"])
