@@ -42,6 +42,14 @@ def api_exception_handler(exc, context):
     return exception_handler(exc, context)
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: a request Django refuses before any view (a Host not in ALLOWED_HOSTS) —
+    `{"detail"}` under the API prefixes, Django's page elsewhere."""
+    if is_api_path(request.path):
+        return JsonResponse({"detail": str(_("Bad request."))}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 @csrf_exempt  # changes nothing: an unknown path is a 404 for every method, never a CSRF 403
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler404: `{"detail"}` under the API prefixes, Django's HTML page elsewhere."""

@@ -23,6 +23,8 @@ urlpatterns = [
     re_path(r"^(?:auth|dj-rest-auth|api-token-auth|api)(?:/.*)?$", not_found),
 ]
 
+# JSON 400 under the API prefixes (a Host not allowed), Django's page elsewhere.
+handler400 = "accounts.errors.bad_request"
 # JSON 404 under the API prefixes, Django's page elsewhere (CONTRACT.md section 6).
 handler404 = "accounts.errors.not_found"
 # JSON under the API prefixes too; a database outage answers 503 with Retry-After.

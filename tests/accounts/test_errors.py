@@ -100,6 +100,21 @@ def test_unknown_paths_under_the_api_prefixes_are_json_404(api_client, path):
     assert response.json() == {"detail": "Not found."}
 
 
+@pytest.mark.parametrize("path", ["/api/surveys/", "/auth/users/me/", "/dj-rest-auth/user/"])
+def test_a_host_not_allowed_is_a_json_400_under_the_api_prefixes(client, path):
+    response = client.get(path, HTTP_HOST="elsewhere.example")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {"detail": "Bad request."}
+
+
+def test_a_host_not_allowed_is_an_html_400_elsewhere(client):
+    response = client.get("/accounts/login/", HTTP_HOST="elsewhere.example")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_unknown_paths_elsewhere_are_html_404(client):
     response = client.get("/nothing-here/")
 
