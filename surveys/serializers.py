@@ -190,7 +190,8 @@ class ChoiceOutputSerializer(serializers.ModelSerializer):
 
 
 class QuestionOutputSerializer(serializers.ModelSerializer):
-    choices = ChoiceOutputSerializer(many=True)
+    # Reads come from selectors.with_questions.
+    choices = ChoiceOutputSerializer(many=True, source="ordered_choices")
     scale_max = serializers.IntegerField(required=False, help_text="Rating questions only.")
 
     class Meta:
@@ -211,7 +212,7 @@ class SurveyOutputSerializer(serializers.ModelSerializer):
         help_text="A published survey past its closes_at reads as closed.",
     )
     owner = serializers.IntegerField(source="owner_id", help_text="The owner's account id.")
-    questions = QuestionOutputSerializer(many=True)
+    questions = QuestionOutputSerializer(many=True, source="ordered_questions")
 
     class Meta:
         model = Survey
