@@ -3,7 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework_simplejwt import authentication as jwt_authentication
+from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
+from accounts.jwt_sessions import REVOKED, ended_annotation, token_sid
 from accounts.policy import account_can_log_in
 from accounts.token_cache import CACHED_WITHOUT, token_cached, token_store
 
@@ -30,10 +34,33 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
 
 class JWTAuthentication(jwt_authentication.JWTAuthentication):
-    """`Authorization: Bearer <access>`; simplejwt checks signature, expiry and password hash."""
+    """`Authorization: Bearer <access>`: signature and expiry, then one query — the user, with
+    whether the token's session was ended by a logout (accounts.jwt_sessions) — for the account
+    policy, the password hash (CHECK_REVOKE_TOKEN) and the session.
+
+    simplejwt's `get_user` with the session check folded into its query, same answers otherwise.
+    """
 
     def get_user(self, validated_token):
-        user = super().get_user(validated_token)
+        try:
+            user_id = validated_token[jwt_settings.USER_ID_CLAIM]
+        except KeyError as error:
+            raise InvalidToken(_("Token contained no recognizable user identification")) from error
+        users = self.user_model.objects.all()
+        sid = token_sid(validated_token)
+        if sid is not None:
+            users = users.annotate(jwt_session_ended=ended_annotation(sid))
+        try:
+            user = users.get(**{jwt_settings.USER_ID_FIELD: user_id})
+        except self.user_model.DoesNotExist as error:
+            raise AuthenticationFailed(_("User not found"), code="user_not_found") from error
+        if getattr(user, "jwt_session_ended", False):
+            raise InvalidToken(REVOKED)
         if not account_can_log_in(user):
-            raise exceptions.AuthenticationFailed(_("User is inactive"), code="user_inactive")
+            raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
+        revoke_claim = validated_token.get(jwt_settings.REVOKE_TOKEN_CLAIM)
+        if jwt_settings.CHECK_REVOKE_TOKEN and revoke_claim != get_md5_hash_password(user.password):
+            raise AuthenticationFailed(
+                _("The user's password has been changed."), code="password_changed"
+            )
         return user

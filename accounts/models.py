@@ -142,3 +142,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.event} {self.outcome} {self.target}"
+
+
+class EndedJwtSession(models.Model):
+    """A JWT session ended by a logout: no token carrying its id (the `sid` claim every pair
+    issued by `/auth/jwt/create/` holds, kept through refresh rotation) is accepted again.
+
+    Written by `accounts.services.jwt_session_end`, read by JWT authentication (folded into the
+    user's query), refresh and verify. `expires_at` is when every token the session could have
+    issued has expired; `manage.py purge_ended_jwt_sessions` removes the rows past it.
+    """
+
+    sid = models.CharField(_("session id"), max_length=64, unique=True)
+    ended_at = models.DateTimeField(_("ended"), default=timezone.now)
+    expires_at = models.DateTimeField(_("kept until"), db_index=True)
+
+    class Meta:
+        verbose_name = _("ended JWT session")
+        verbose_name_plural = _("ended JWT sessions")
+
+    def __str__(self) -> str:
+        return self.sid

@@ -95,7 +95,8 @@ class AccountTokenObtainPairSerializerExtension(TokenObtainPairSerializerExtensi
 # --- library views mounted as they are (accounts/urls.py) ---
 
 INVALID_JWT = OpenApiResponse(
-    description="The token is malformed, expired, blacklisted, or its account cannot log in."
+    description="The token is malformed, expired, blacklisted, of a session ended by a logout, "
+    "or its account cannot log in."
 )
 
 
@@ -145,12 +146,13 @@ class TokenVerifyViewExtension(OpenApiViewExtension):
 
         return extend_schema_view(
             post=extend_schema(
-                description="`200 {}` when the token (access or refresh) is valid.",
+                description="`200 {}` when the token (access or refresh) is valid; `400` "
+                "when it is a blacklisted refresh token or of a session ended by a logout.",
                 responses={
                     200: OpenApiResponse(
                         OpenApiTypes.OBJECT, description="Valid; an empty object."
                     ),
-                    401: INVALID_JWT,
+                    401: OpenApiResponse(description="The token is malformed or expired."),
                 },
             )
         )(TokenVerifyView)

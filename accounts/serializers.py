@@ -11,8 +11,10 @@ from djoser.serializers import TokenCreateSerializer
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework_simplejwt import serializers as jwt_serializers
+from rest_framework_simplejwt.tokens import UntypedToken
 
-from accounts import services
+from accounts import jwt_sessions, services
+from accounts.jwt_sessions import SessionRefreshToken, token_sid
 from accounts.models import User
 from accounts.policy import account_can_log_in
 from accounts.selectors import AccountLinkError, password_reset_link_user
@@ -302,7 +304,10 @@ class PasswordChangedSerializer(serializers.Serializer):
 
 class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
     """simplejwt's login, recorded like the other login routes' (last login, axes reset); the
-    password taken exactly as typed (simplejwt trims it) and bounded in length."""
+    password taken exactly as typed (simplejwt trims it) and bounded in length. Each pair is a
+    JWT session of its own (accounts.jwt_sessions), which a logout ends."""
+
+    token_class = SessionRefreshToken
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -328,9 +333,11 @@ class ObtainTokenSerializer(AuthTokenSerializer):
 
 
 class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
-    """simplejwt's refresh, answering 401 (not 500) when the token's account was deleted."""
+    """simplejwt's refresh, answering 401 (not 500) when the token's account was deleted, and
+    401 as for a blacklisted token when its session was ended by a logout."""
 
     refresh = serializers.CharField(max_length=JWT_MAX_LENGTH)
+    token_class = SessionRefreshToken
 
     def validate(self, attrs):
         try:
@@ -342,6 +349,14 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
 
 
 class TokenVerifySerializer(jwt_serializers.TokenVerifySerializer):
-    """simplejwt's verify, with the token bounded in length like every other input."""
+    """simplejwt's verify, with the token bounded in length like every other input; a token of
+    a session ended by a logout is refused as a blacklisted one is."""
 
     token = serializers.CharField(max_length=JWT_MAX_LENGTH, write_only=True)
+
+    def validate(self, attrs):
+        data = super().validate(attrs)
+        sid = token_sid(UntypedToken(attrs["token"]))
+        if sid is not None and jwt_sessions.ended(sid).exists():
+            raise serializers.ValidationError(jwt_sessions.REVOKED)
+        return data

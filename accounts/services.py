@@ -20,13 +20,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
 from accounts import emails, links
 from accounts.audit import Event, Outcome, audit_record
+from accounts.jwt_sessions import ended_session_kept_until, token_sid
 from accounts.lockout import lockout_lift
-from accounts.models import User
+from accounts.models import EndedJwtSession, User
 from accounts.policy import account_can_log_in
 from accounts.selectors import (
     EMAIL_TAKEN_MESSAGE,
@@ -153,11 +155,30 @@ def credentials_revoke(*, user: User) -> None:
 
 
 def refresh_token_blacklist(raw_token: object) -> None:
-    """Blacklist a JWT refresh token a client hands in at logout; an unusable one is ignored."""
+    """Blacklist a JWT refresh token a client hands in at logout and end its session; an
+    unusable one is ignored. One already used (rotated) still ends its session: it is a
+    token of that session, signed by Canvass and unexpired."""
     if not isinstance(raw_token, str) or not raw_token:
         return
+    try:
+        token = UntypedToken(raw_token)  # type: ignore[arg-type]
+    except TokenError:
+        return
+    if token.get(jwt_settings.TOKEN_TYPE_CLAIM) != RefreshToken.token_type:
+        return
+    jwt_session_end(sid=token_sid(token))
     with suppress(TokenError):
         RefreshToken(raw_token).blacklist()  # type: ignore[arg-type]
+
+
+def jwt_session_end(*, sid: str | None) -> None:
+    """End a JWT session (accounts.jwt_sessions): none of its tokens is accepted again. Ending
+    one twice keeps the first record."""
+    if sid is None:
+        return
+    now = timezone.now()
+    ended = EndedJwtSession(sid=sid, ended_at=now, expires_at=ended_session_kept_until(now))
+    EndedJwtSession.objects.bulk_create([ended], ignore_conflicts=True)
 
 
 def api_login_record(*, request: HttpRequest, user: User) -> None:
@@ -168,8 +189,10 @@ def api_login_record(*, request: HttpRequest, user: User) -> None:
 
 def account_logout(*, request: HttpRequest, refresh: object = None) -> None:
     """Both logout routes: the account's DRF token (shared by djoser and dj-rest-auth), the
-    caller's session and, when given, a JWT refresh token."""
+    caller's session, the JWT session of the access token that authenticated the request and,
+    when given, a JWT refresh token and its session."""
     user = request.user
+    jwt_session_end(sid=token_sid(getattr(request, "auth", None)))
     django_request = getattr(request, "_request", request)
     if user.is_authenticated:
         Token.objects.filter(user=user).delete()

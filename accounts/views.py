@@ -55,6 +55,11 @@ OWN_ACCOUNT = "Only your own account (staff: any); another id is 404."
 DELETE_ACCOUNT = (
     'Deletes the account; the JSON body `{"current_password"}` is required (400 without it).'
 )
+ENDS_JWT_SESSION = (
+    "Ends the JWT session of the Bearer access token that authenticates the request, and of "
+    'the refresh token sent as `{"refresh"}` (which is blacklisted): none of that login\'s '
+    "access or refresh tokens is accepted again. Other JWT logins of the account keep working."
+)
 NAMES_ONLY = "Changes the names; the address changes only through `set_email`."
 
 
@@ -266,7 +271,7 @@ class TokenLogoutView(djoser_views.TokenDestroyView):
     @extend_schema(
         request=LOGOUT_REQUEST,
         responses={204: NO_CONTENT},
-        description="Deletes the DRF token (and blacklists the JWT refresh token, if sent).",
+        description=f"Deletes the DRF token. {ENDS_JWT_SESSION}",
     )
     def post(self, request):
         services.account_logout(request=request, refresh=refresh_from(request))
@@ -309,8 +314,7 @@ class RestAuthLogoutView(rest_auth_views.LogoutView):
     @extend_schema(
         request=LOGOUT_REQUEST,
         responses={200: DETAIL},
-        description="Deletes the DRF token and ends the session (and blacklists the JWT "
-        "refresh token, if sent).",
+        description=f"Deletes the DRF token and ends the session. {ENDS_JWT_SESSION}",
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)

@@ -1,0 +1,72 @@
+"""JWT sessions: one random id per login, carried by every token of it, ended by a logout.
+
+`/auth/jwt/create/` issues a pair whose refresh token holds a `sid` claim. simplejwt copies
+every claim but the type, `exp`, `jti` and `iat` (`RefreshToken.no_copy_claims`) into the
+access tokens made from it, and a refresh rotation re-signs the same payload, so every token
+of the session carries the same id. A logout records the id (`EndedJwtSession`); the
+authentication class, refresh and verify then refuse the session's tokens. Access tokens issued
+before session ids existed have none and work until they expire; such a refresh token gets
+one at its next refresh.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.state import token_backend
+from rest_framework_simplejwt.tokens import RefreshToken, Token
+
+from accounts.models import EndedJwtSession
+
+SID_CLAIM = "sid"
+# simplejwt's message for a revoked token: an ended session's tokens answer exactly as a
+# blacklisted refresh token does.
+REVOKED = _("Token is blacklisted")
+
+
+def token_sid(token: object) -> str | None:
+    """The session id of a decoded JWT; None for anything else and for tokens without one."""
+    sid = token.get(SID_CLAIM) if isinstance(token, Token) else None
+    return sid if isinstance(sid, str) else None
+
+
+def ended(sid: str) -> QuerySet[EndedJwtSession]:
+    return EndedJwtSession.objects.filter(sid=sid)
+
+
+def ended_annotation(sid: str) -> Exists:
+    """For the user's own query: whether the session has ended, at no extra round trip."""
+    return Exists(ended(sid))
+
+
+def ended_session_kept_until(now: datetime) -> datetime:
+    """When every token a session ended at `now` could hold has expired: no token of it is
+    issued after its end, and none was issued with a longer lifetime (plus simplejwt's
+    leeway)."""
+    lifetime = max(api_settings.REFRESH_TOKEN_LIFETIME, api_settings.ACCESS_TOKEN_LIFETIME)
+    leeway: timedelta = token_backend.get_leeway()
+    return now + lifetime + leeway
+
+
+class SessionRefreshToken(RefreshToken):
+    """simplejwt's refresh token (`/auth/jwt/create/`, `/auth/jwt/refresh/`) with a session id,
+    refused (as blacklisted) once its session has ended.
+
+    A new token gets a new id. A decoded one without an id (issued before session ids) gets
+    one too, so the pair its refresh answers is a session a logout can end: otherwise such a
+    chain, its lifetime renewed by every rotation, would never carry one.
+    """
+
+    def __init__(self, token=None, verify: bool = True) -> None:
+        super().__init__(token, verify)
+        if token_sid(self) is None:
+            self.payload[SID_CLAIM] = secrets.token_urlsafe(16)
+
+    def check_blacklist(self) -> None:
+        super().check_blacklist()
+        sid = token_sid(self)
+        if sid is not None and ended(sid).exists():
+            raise TokenError(REVOKED)
