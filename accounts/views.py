@@ -153,6 +153,14 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
         )
         return Response({"email": data["email"]}, status.HTTP_201_CREATED)
 
+    def get_queryset(self):
+        # Only staff look past their own account. djoser's HIDE_USERS turns another account's
+        # id into a 404 worded unlike an unknown id's, and into a 403 for DELETE; here every
+        # id but one's own is unknown, so ids tell nothing about who has an account.
+        queryset = super().get_queryset()
+        user = self.request.user
+        return queryset if user.is_staff else queryset.filter(pk=user.pk)
+
     def validated_data(self, request) -> dict:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -101,3 +101,20 @@ def test_mail_requests_answer_alike_and_hash_nothing(accounts, hashes, endpoint)
 
     assert len(answers) == 1
     assert hashes.calls == 0
+
+
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
+def test_another_accounts_id_answers_like_an_id_nobody_has(auth_client, user_factory, method):
+    other = user_factory(email="other@example.org")
+    body = {"first_name": "Eve", "current_password": "correct horse battery staple"}
+
+    def answer(pk: int) -> tuple[int, dict]:
+        response = getattr(auth_client, method)(f"/auth/users/{pk}/", body, format="json")
+        return response.status_code, response.json()
+
+    taken, free = answer(other.pk), answer(other.pk + 1000)
+
+    assert taken == free
+    assert taken[0] == HTTPStatus.NOT_FOUND
+    other.refresh_from_db()
+    assert other.first_name != "Eve"
