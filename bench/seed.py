@@ -274,8 +274,8 @@ def main() -> int:
 
     django.setup()
     from django.contrib.auth.hashers import get_hasher
-    from rest_framework_simplejwt.tokens import AccessToken
 
+    from accounts.jwt_sessions import SessionRefreshToken
     from accounts.models import User
 
     started = time.monotonic()
@@ -295,6 +295,10 @@ def main() -> int:
     token = {user.pk: f"Token {keys[user.pk]}" for user in [*users, owner]}
     readers = users[: arguments.users]
 
+    def bearer(user: User) -> str:
+        """An access JWT as /auth/jwt/create/ issues it: with a session id, checked per request."""
+        return f"Bearer {SessionRefreshToken.for_user(user).access_token}"
+
     files: dict[str, RequestFile] = {}
 
     def scenario(name: str) -> RequestFile:
@@ -303,7 +307,7 @@ def main() -> int:
     scenario("a").add("GET", "/health/live/")
     for user in readers:
         scenario("b").add("GET", "/auth/users/me/", token[user.pk])
-        scenario("c").add("GET", "/auth/users/me/", f"Bearer {AccessToken.for_user(user)}")
+        scenario("c").add("GET", "/auth/users/me/", bearer(user))
         scenario("d").add("GET", "/api/surveys/", token[user.pk])
         scenario("e").add("GET", f"/api/surveys/{detail.pk}/", token[user.pk])
         login = json.dumps({"email": user.email, "password": SEED_PASSWORD})
@@ -343,8 +347,7 @@ def main() -> int:
     probes = {
         "a": [probe_request("GET", "/health/live/")] * 2,
         "b": [probe_request("GET", "/auth/users/me/", token[reader.pk])] * 2,
-        "c": [probe_request("GET", "/auth/users/me/", f"Bearer {AccessToken.for_user(reader)}")]
-        * 2,
+        "c": [probe_request("GET", "/auth/users/me/", bearer(reader))] * 2,
         "d": [probe_request("GET", "/api/surveys/", token[reader.pk])] * 2,
         "e": [probe_request("GET", f"/api/surveys/{detail.pk}/", token[reader.pk])] * 2,
         "f": [
