@@ -22,6 +22,16 @@ CELERY_DB_REUSE_MAX = 1000
 # --- beat --- https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
 # The outbox sweep: re-queues due retries, lost tasks and rows of dead workers (emails/tasks.py).
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=30)
+# Retention (accounts/tasks.py): what has outlived its use, each with its own default age.
+# Deployments without beat run the same commands daily from cron (README "Housekeeping").
+HOUSEKEEPING_COMMANDS = [
+    "purge_outbox",  # sent and failed mail, OUTBOX_PURGE_AFTER_DAYS
+    "purge_audit_events",  # AUDIT_RETENTION_DAYS
+    "purge_ended_jwt_sessions",  # logouts whose tokens have all expired
+    "flushexpiredtokens",  # simplejwt's outstanding and blacklisted refresh tokens
+    "clearsessions",  # Django's expired sessions
+]
 CELERY_BEAT_SCHEDULE = {
     "emails-sweep-outbox": {"task": "emails.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
+    "canvass-housekeeping": {"task": "canvass.housekeeping", "schedule": 24 * 3600},
 }
