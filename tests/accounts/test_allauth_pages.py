@@ -1,5 +1,6 @@
 """allauth's own pages under /accounts/: they render, and confirm through the same service."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -15,6 +16,18 @@ pytestmark = pytest.mark.django_db
 )
 def test_allauth_pages_render(client, path):
     assert client.get(path).status_code == HTTPStatus.OK
+
+
+def test_the_sign_in_page_links_only_to_pages_that_exist(client):
+    # Where the survey page sends an anonymous visitor; allauth's own template links to its
+    # sign-up page, which is not mounted (an href of "None").
+    page = client.get("/accounts/login/?next=/surveys/1").content.decode()
+    links = re.findall(r'href="([^"]*)"', page)
+
+    assert links
+    for link in links:
+        assert link.startswith("/"), link
+        assert client.get(link).status_code < HTTPStatus.BAD_REQUEST, link
 
 
 def test_allauths_logout_page_ends_the_session(client, confirmed_user):
