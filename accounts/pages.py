@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods
 from accounts import selectors, services
 from accounts.selectors import AccountLinkError
 
-get_or_post = require_http_methods(["GET", "POST"])
+# HEAD as GET (a mail scanner's probe): shows the page, changes nothing.
+get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def result(request: HttpRequest, title: Any, message: Any, *, failed: bool = False) -> HttpResponse:

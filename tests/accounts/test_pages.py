@@ -65,6 +65,22 @@ def test_a_confirmation_page_asks_first_and_confirms_on_post(api_client, browser
     assert b"already used" in used.content
 
 
+def test_a_head_request_answers_like_a_get_and_changes_nothing(
+    api_client, browser, routes, confirmed_user, password
+):
+    # What a mail scanner may send before anyone clicks.
+    path = register(api_client, routes, password)
+    api_client.post(routes.reset, {"email": confirmed_user.email})
+    reset = link_from_last_mail(confirmed_user.email, "/password/reset/confirm/")
+
+    assert browser.head(path).status_code == HTTPStatus.OK
+    assert browser.head(reset).status_code == HTTPStatus.OK
+
+    assert not User.objects.get(email="page@example.org").is_active
+    assert browser.submit(path).status_code == HTTPStatus.OK
+    assert login(api_client, routes, confirmed_user.email, password).status_code == HTTPStatus.OK
+
+
 def test_a_confirmation_page_refuses_a_post_without_the_csrf_token(
     api_client, browser, routes, password
 ):
