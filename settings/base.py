@@ -220,6 +220,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "accounts.negotiation.ContentNegotiation",
     # Authentication order, throttles and JSON errors of the account routes (settings/accounts.py).
     **ACCOUNT_REST_FRAMEWORK,
 }
