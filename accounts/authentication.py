@@ -9,7 +9,13 @@ from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.jwt_sessions import REVOKED, ended_annotation, token_sid
 from accounts.policy import account_can_log_in
-from accounts.token_cache import CACHED_WITHOUT, token_cached, token_store
+from accounts.token_cache import (
+    CACHED_WITHOUT,
+    jwt_cached,
+    jwt_store,
+    token_cached,
+    token_store,
+)
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -34,11 +40,12 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
 
 class JWTAuthentication(jwt_authentication.JWTAuthentication):
-    """`Authorization: Bearer <access>`: signature and expiry, then one query — the user, with
-    whether the token's session was ended by a logout (accounts.jwt_sessions) — for the account
-    policy, the password hash (CHECK_REVOKE_TOKEN) and the session.
+    """`Authorization: Bearer <access>`: signature and expiry, then the account, whether the
+    token's session was ended by a logout (accounts.jwt_sessions) and the digest of its password
+    hash (CHECK_REVOKE_TOKEN) — no query when the token cache holds the session
+    (accounts.token_cache), else one (the user, the session check folded into it).
 
-    simplejwt's `get_user` with the session check folded into its query, same answers otherwise.
+    simplejwt's `get_user` with the session check and the cache, same answers otherwise.
     """
 
     def get_user(self, validated_token):
@@ -46,8 +53,27 @@ class JWTAuthentication(jwt_authentication.JWTAuthentication):
             user_id = validated_token[jwt_settings.USER_ID_CLAIM]
         except KeyError as error:
             raise InvalidToken(_("Token contained no recognizable user identification")) from error
-        users = self.user_model.objects.all()
         sid = token_sid(validated_token)
+        entry, generations = jwt_cached(sid, user_id)
+        if entry is not None:
+            user, password_digest = entry  # a live session: its generation is unchanged
+        else:
+            user = self.user_from_database(user_id, sid)
+            if account_can_log_in(user):
+                password_digest = jwt_store(sid, user, generations)
+            else:
+                password_digest = get_md5_hash_password(user.password)
+        if not account_can_log_in(user):
+            raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
+        revoke_claim = validated_token.get(jwt_settings.REVOKE_TOKEN_CLAIM)
+        if jwt_settings.CHECK_REVOKE_TOKEN and revoke_claim != password_digest:
+            raise AuthenticationFailed(
+                _("The user's password has been changed."), code="password_changed"
+            )
+        return user
+
+    def user_from_database(self, user_id, sid):
+        users = self.user_model.objects.all()
         if sid is not None:
             users = users.annotate(jwt_session_ended=ended_annotation(sid))
         try:
@@ -56,11 +82,4 @@ class JWTAuthentication(jwt_authentication.JWTAuthentication):
             raise AuthenticationFailed(_("User not found"), code="user_not_found") from error
         if getattr(user, "jwt_session_ended", False):
             raise InvalidToken(REVOKED)
-        if not account_can_log_in(user):
-            raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
-        revoke_claim = validated_token.get(jwt_settings.REVOKE_TOKEN_CLAIM)
-        if jwt_settings.CHECK_REVOKE_TOKEN and revoke_claim != get_md5_hash_password(user.password):
-            raise AuthenticationFailed(
-                _("The user's password has been changed."), code="password_changed"
-            )
         return user

@@ -39,6 +39,7 @@ from accounts.selectors import (
     password_reset_link_user,
     verification_link_address,
 )
+from accounts.token_cache import jwt_session_revoke
 from accounts.tokens import LinkState, email_change_key
 
 ConfirmWith = Literal["activation", "verification"]
@@ -179,6 +180,7 @@ def jwt_session_end(*, sid: str | None) -> None:
     now = timezone.now()
     ended = EndedJwtSession(sid=sid, ended_at=now, expires_at=ended_session_kept_until(now))
     EndedJwtSession.objects.bulk_create([ended], ignore_conflicts=True)
+    jwt_session_revoke(sid)  # the cached session (accounts.token_cache), once this commits
 
 
 def api_login_record(*, request: HttpRequest, user: User) -> None:

@@ -1,25 +1,41 @@
-"""The DRF token cache: a token and its account from the cache, ended the moment either changes.
+"""The credential cache: a DRF token or a JWT session and its account from the cache, ended the
+moment any of them changes.
 
-A hit is one cache round trip (`get_many` of the entry and the token's generation) and no
-query. Revoking never deletes an entry: once the change commits, the token's generation is
-replaced, and an entry is served only while it carries the current generation. A request that
-read the database just before the change committed read the old generation first, so the entry
-it writes afterwards is dead on arrival. Every path that ends a token or changes an account
-(logout, password change and reset, deactivation, deletion, the token admin, the user admin, a
-shell) goes through `Token` deletes or `User` saves, which the receivers below watch.
+A hit is one cache round trip (`get_many` of the entry and its generations) and no query.
+Revoking never deletes an entry: once the change commits, a generation is replaced, and an
+entry is served only while every generation it was stored under is still current. A request
+reading the database reads the generations first, so if a change commits meanwhile, the entry it
+writes afterwards is dead on arrival; a generation lost to eviction only turns entries into
+misses.
 
-What signals cannot see (a queryset `.update()` of users, raw SQL) is seen at the latest after
-TOKEN_CACHE_SECONDS. The entry holds the account without its password hash and its last login
-(both deferred, `CACHED_WITHOUT`): the hash never leaves the database, a request that checks the
+- A DRF token's entry (the token, its user attached) lives under the token's generation,
+  replaced when the token is deleted (logout, credential revocation, account deletion by
+  cascade, the token admin) and when its account is saved.
+- A JWT session's entry (accounts.jwt_sessions: the `sid` claim every token of a login carries)
+  holds the account and the digest of its password hash that simplejwt's CHECK_REVOKE_TOKEN
+  compares with the token's claim, so a token minted before a password change is refused on a
+  hit too. It lives under the account's generation, replaced when the account is saved or
+  deleted, and under the session's, replaced when a logout ends the session. Tokens without a
+  session id skip the cache.
+
+Every path that ends a credential or changes an account (logout, password change and reset,
+deactivation, deletion, the admin, a shell) goes through `Token` deletes, `User` saves and
+deletes, or `jwt_session_revoke`, which the receivers and services below call. What signals
+cannot see (a queryset `.update()` of users, raw SQL) is seen at the latest after
+TOKEN_CACHE_SECONDS. Entries hold the account without its password hash and its last login (both
+deferred, `CACHED_WITHOUT`): the hash never leaves the database, a request that checks the
 current password or reads the last login loads it then, and a save of the cached account never
 writes an old value of either back (Django saves only the loaded fields of such an instance).
 That is why recording a login (a save of `last_login` alone) leaves the entries in place.
-Enabled by TOKEN_CACHE_SECONDS > 0 (settings/accounts.py; on with Redis by default).
+Any cache error sends the request to the database. Enabled by TOKEN_CACHE_SECONDS > 0
+(settings/accounts.py; on with Redis by default).
 """
 
+import copy
 import hashlib
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -28,70 +44,166 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from rest_framework.authtoken.models import Token, TokenProxy
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
-from accounts.models import User
+from accounts.models import EndedJwtSession, User
 
 logger = logging.getLogger(__name__)
 
 # Outlives any entry; a generation lost to eviction only turns its entries into misses.
 GENERATION_SECONDS = 24 * 3600
-VERSION = 2  # bump when the cached shape changes: old entries then simply miss
+VERSION = 3  # bump when the cached shape changes: old entries then simply miss
 CACHED_WITHOUT = ("password", "last_login")
+# Per-request annotations of the JWT user query (accounts.authentication), never cached.
+NOT_CACHED = ("jwt_session_ended",)
+
+Generations = tuple[str, ...]
 
 
 def token_cache_enabled() -> bool:
     return settings.TOKEN_CACHE_SECONDS > 0
 
 
-def cache_keys(key: str) -> tuple[str, str]:
-    """The entry's and the generation's cache keys; the token itself never appears in them."""
-    digest = hashlib.sha256(key.encode()).hexdigest()
-    return f"accounts:token:v{VERSION}:{digest}", f"accounts:token-generation:{digest}"
+def _digest(value: str) -> str:
+    """Credentials and session ids never appear in cache keys, only their digests."""
+    return hashlib.sha256(value.encode()).hexdigest()
 
 
-def token_cached(key: str) -> tuple[Token | None, str | None]:
-    """The cached token (its user attached) when still current, and the generation under which
-    a token read from the database now may be stored (None: do not store)."""
+# --- entries valid while the generations they were stored under are current ---
+
+
+def cached(entry_key: str, generation_keys: Sequence[str]) -> tuple[Any, Generations | None]:
+    """One round trip: the cached value when every generation it was stored under is still
+    current, and the generations under which a value read from the database now may be stored
+    (None: do not store)."""
     if not token_cache_enabled():
         return None, None
-    entry_key, generation_key = cache_keys(key)
     try:
-        found: dict[str, Any] = cache.get_many([entry_key, generation_key])
-        generation, entry = found.get(generation_key), found.get(entry_key)
-        if generation is not None and entry is not None and entry[0] == generation:
-            return entry[1], generation
-        if generation is None:
-            generation = uuid.uuid4().hex
-            if not cache.add(generation_key, generation, GENERATION_SECONDS):
-                generation = cache.get(generation_key)  # a revocation or another reader won
-        return None, generation
+        found: dict[str, Any] = cache.get_many([entry_key, *generation_keys])
+        current: list[Any] = [found.get(key) for key in generation_keys]
+        entry = found.get(entry_key)
+        if entry is not None and None not in current and entry[0] == tuple(current):
+            return entry[1], tuple(current)
+        generations = [
+            generation if generation is not None else _generation_start(key)
+            for key, generation in zip(generation_keys, current, strict=True)
+        ]
+        if any(generation is None for generation in generations):
+            return None, None
+        return None, tuple(str(generation) for generation in generations)
     except Exception:  # an unreachable cache or an unreadable entry: the database answers
         logger.warning("token cache: lookup failed, reading the database", exc_info=True)
         return None, None
 
 
-def token_store(token: Token, generation: str | None) -> None:
-    if generation is None:
+def _generation_start(generation_key: str) -> str | None:
+    generation = uuid.uuid4().hex
+    if cache.add(generation_key, generation, GENERATION_SECONDS):
+        return generation
+    return cache.get(generation_key)  # a revocation or another reader won
+
+
+def store(entry_key: str, value: Any, generations: Generations | None) -> None:
+    if generations is None:
         return
-    entry_key, _ = cache_keys(token.key)
     try:
-        cache.set(entry_key, (generation, token), settings.TOKEN_CACHE_SECONDS)
+        cache.set(entry_key, (generations, value), settings.TOKEN_CACHE_SECONDS)
     except Exception:  # the next request reads the database again
         logger.warning("token cache: store failed", exc_info=True)
 
 
-def token_revoke(key: str) -> None:
-    """End the cached entry of `key` once the current transaction commits (at once outside one)."""
-    _, generation_key = cache_keys(key)
+def generation_replace(generation_key: str) -> None:
+    """End the entries stored under a generation once the current transaction commits (at once
+    outside one)."""
 
-    def replace_generation() -> None:
+    def replace() -> None:
         try:
             cache.set(generation_key, uuid.uuid4().hex, GENERATION_SECONDS)
         except Exception:
-            # Nothing else can end the entry now; it expires after TOKEN_CACHE_SECONDS.
-            logger.exception("token cache: revocation failed; cached entry lives until expiry")
+            # Nothing else can end the entries now; they expire after TOKEN_CACHE_SECONDS.
+            logger.exception("token cache: revocation failed; cached entries live until expiry")
 
-    transaction.on_commit(replace_generation)
+    transaction.on_commit(replace)
+
+
+# --- DRF tokens ---
+
+
+def cache_keys(key: str) -> tuple[str, str]:
+    """The token entry's and its generation's cache keys."""
+    digest = _digest(key)
+    return f"accounts:token:v{VERSION}:{digest}", f"accounts:token-generation:{digest}"
+
+
+def token_cached(key: str) -> tuple[Token | None, Generations | None]:
+    """The cached token (its user attached) when still current, and the generations under
+    which a token read from the database now may be stored (None: do not store)."""
+    entry_key, generation_key = cache_keys(key)
+    return cached(entry_key, [generation_key])
+
+
+def token_store(token: Token, generations: Generations | None) -> None:
+    store(cache_keys(token.key)[0], token, generations)
+
+
+def token_revoke(key: str) -> None:
+    generation_replace(cache_keys(key)[1])
+
+
+# --- JWT sessions ---
+
+
+def account_generation_key(user_id: object) -> str:
+    return f"accounts:account-generation:{user_id}"
+
+
+def jwt_session_generation_key(sid: str) -> str:
+    return f"accounts:jwt-session-generation:{_digest(sid)}"
+
+
+def jwt_cache_keys(sid: str, user_id: object) -> tuple[str, str, str]:
+    """The session entry's, its account generation's and its session generation's keys."""
+    return (
+        f"accounts:jwt-session:v{VERSION}:{_digest(sid)}",
+        account_generation_key(user_id),
+        jwt_session_generation_key(sid),
+    )
+
+
+def jwt_cached(
+    sid: str | None, user_id: object
+) -> tuple[tuple[User, str] | None, Generations | None]:
+    """The cached (account, password-hash digest) of a JWT session, when still current and of
+    that account, and the generations under which one read from the database now may be
+    stored. A token without a session id skips the cache."""
+    if sid is None or not isinstance(user_id, int | str):
+        return None, None
+    entry_key, *generation_keys = jwt_cache_keys(sid, user_id)
+    entry, generations = cached(entry_key, generation_keys)
+    if entry is not None and str(entry[0].pk) != str(user_id):
+        return None, None  # never another account's entry
+    return entry, generations
+
+
+def jwt_store(sid: str | None, user: User, generations: Generations | None) -> str:
+    """Store the session's account (a copy without `CACHED_WITHOUT`) and the digest of its
+    password hash, which is returned (simplejwt's CHECK_REVOKE_TOKEN value)."""
+    digest = get_md5_hash_password(user.password)
+    if sid is not None and generations is not None:
+        kept = copy.copy(user)
+        for name in (*CACHED_WITHOUT, *NOT_CACHED):
+            kept.__dict__.pop(name, None)  # deferred: loaded again on demand
+        store(jwt_cache_keys(sid, user.pk)[0], (kept, digest), generations)
+    return digest
+
+
+def jwt_session_revoke(sid: str | None) -> None:
+    """A logout ended the session (accounts.services.jwt_session_end)."""
+    if sid is not None and token_cache_enabled():
+        generation_replace(jwt_session_generation_key(sid))
+
+
+# --- revocations ---
 
 
 @receiver(post_delete, sender=Token, dispatch_uid="accounts.token_cache.token_deleted")
@@ -106,10 +218,28 @@ def token_deleted(sender, instance: Token, **kwargs) -> None:
 def user_saved(sender, instance: User, created: bool, update_fields=None, **kwargs) -> None:
     """Any saved change to an account (password, `is_active`, address, names) ends its entries,
     so no request sees a stale copy of the account; a save of fields the entries do not hold
-    (a login recording `last_login`) does not."""
+    (a login recording `last_login`) does not. A JWT session entry holds the password hash's
+    digest, so a save of the password alone ends those."""
     if created or not token_cache_enabled():
         return
-    if update_fields is not None and set(update_fields) <= set(CACHED_WITHOUT):
+    saved = None if update_fields is None else set(update_fields)
+    if saved is None or not saved <= {"last_login"}:
+        generation_replace(account_generation_key(instance.pk))
+    if saved is not None and saved <= set(CACHED_WITHOUT):
         return
     for key in Token.objects.filter(user_id=instance.pk).values_list("key", flat=True):
         token_revoke(key)
+
+
+@receiver(post_delete, sender=User, dispatch_uid="accounts.token_cache.user_deleted")
+def user_deleted(sender, instance: User, **kwargs) -> None:
+    """Its tokens go by cascade (`token_deleted`); its JWT sessions' entries end here."""
+    if token_cache_enabled():
+        generation_replace(account_generation_key(instance.pk))
+
+
+@receiver(post_save, sender=EndedJwtSession, dispatch_uid="accounts.token_cache.session_ended")
+def jwt_session_saved(sender, instance: EndedJwtSession, **kwargs) -> None:
+    """An ended session saved one by one (a shell); the logout's bulk insert calls
+    `jwt_session_revoke` itself."""
+    jwt_session_revoke(instance.sid)
