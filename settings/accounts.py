@@ -170,6 +170,8 @@ SIMPLE_JWT = {
     "USER_AUTHENTICATION_RULE": "accounts.policy.jwt_user_authentication_rule",
     # Access tokens carry a hash of the password: a password change ends them at once.
     "CHECK_REVOKE_TOKEN": True,
+    # Bearer authentication checks a signature once per process (accounts/jwt_verified.py).
+    "AUTH_TOKEN_CLASSES": ("accounts.jwt_verified.AccessToken",),
     "TOKEN_OBTAIN_SERIALIZER": f"{_SERIALIZERS}.TokenObtainPairSerializer",
     "TOKEN_REFRESH_SERIALIZER": f"{_SERIALIZERS}.TokenRefreshSerializer",
     "TOKEN_VERIFY_SERIALIZER": f"{_SERIALIZERS}.TokenVerifySerializer",
