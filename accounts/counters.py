@@ -31,8 +31,9 @@ class CounterCache:
     per interval and process, not one per request. When the default cache is the database
     cache itself (no `REDIS_URL`) there is nothing to fall back to and errors propagate.
 
-    Only counters come here: the token cache must never read an entry that a revocation made
-    during an outage did not reach, so it keeps its own, fail-to-database, handling.
+    Only counters come here: a fallback cache would hold no revocations, so the token cache keeps
+    its own handling (accounts.token_cache: read the database while the cache fails, retry a
+    revocation the cache did not take).
     """
 
     def __init__(

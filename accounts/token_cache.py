@@ -34,6 +34,8 @@ Any cache error sends the request to the database. Enabled by TOKEN_CACHE_SECOND
 import copy
 import hashlib
 import logging
+import threading
+import time
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -118,12 +120,74 @@ def generation_replace(generation_key: str) -> None:
 
     def replace() -> None:
         try:
-            cache.set(generation_key, uuid.uuid4().hex, GENERATION_SECONDS)
+            _write_generation(generation_key)
         except Exception:
-            # Nothing else can end the entries now; they expire after TOKEN_CACHE_SECONDS.
-            logger.exception("token cache: revocation failed; cached entries live until expiry")
+            logger.exception("token cache: revocation failed; retrying until the cache answers")
+            pending_revocations.add(generation_key)
 
     transaction.on_commit(replace)
+
+
+def _write_generation(generation_key: str) -> None:
+    cache.set(generation_key, uuid.uuid4().hex, GENERATION_SECONDS)
+
+
+class PendingRevocations:
+    """Generations a revocation could not replace because the cache did not answer.
+
+    Readers fall back to the database while the cache is unreachable, but once it answers again
+    the entries a missed revocation should have ended would be served. So the process that
+    missed it keeps replacing the generation, from a daemon thread every RETRY_SECONDS, until
+    the cache takes it, or until TOKEN_CACHE_SECONDS have passed and every entry stored before
+    the revocation has expired anyway. Only a process that dies before the cache is back leaves
+    that bound as the window.
+    """
+
+    RETRY_SECONDS = 1.0
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.deadlines: dict[str, float] = {}
+        self.thread: threading.Thread | None = None
+
+    def add(self, generation_key: str) -> None:
+        with self.lock:
+            deadline = time.monotonic() + settings.TOKEN_CACHE_SECONDS
+            self.deadlines.setdefault(generation_key, deadline)
+            if self.thread is None:
+                self.thread = threading.Thread(
+                    target=self._run, name="token-cache-revocations", daemon=True
+                )
+                self.thread.start()
+
+    def retry(self) -> int:
+        """One pass over the pending revocations; how many are still pending."""
+        with self.lock:
+            pending = list(self.deadlines.items())
+        for generation_key, deadline in pending:
+            if time.monotonic() < deadline:
+                try:
+                    _write_generation(generation_key)
+                except Exception:
+                    logger.debug("token cache: still unreachable", exc_info=True)
+                    continue
+                logger.warning("token cache: a missed revocation reached the cache")
+            with self.lock:
+                self.deadlines.pop(generation_key, None)
+        with self.lock:
+            return len(self.deadlines)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.RETRY_SECONDS)
+            if self.retry() == 0:
+                with self.lock:
+                    if not self.deadlines:  # an add() in between keeps this thread going
+                        self.thread = None
+                        return
+
+
+pending_revocations = PendingRevocations()
 
 
 # --- DRF tokens ---

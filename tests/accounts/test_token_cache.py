@@ -200,3 +200,71 @@ def test_an_entry_read_before_a_revocation_and_stored_after_it_is_never_served(
     assert missed is None
     assert token_cache.token_cached(cached_key)[0] is None
     assert token_client(cached_key).get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
+
+
+# --- a revocation the cache did not take ---
+
+
+class CacheWrites:
+    """Stands in for the generation write: down (raises) or up (records the key)."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures, self.written = failures, []
+
+    def __call__(self, generation_key: str) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("cache unreachable")
+        self.written.append(generation_key)
+
+
+class PendingWithoutThread(token_cache.PendingRevocations):
+    def _run(self) -> None:  # the test drives retry() itself
+        return
+
+
+def test_a_revocation_missed_while_the_cache_was_down_ends_the_entry_once_it_answers(
+    monkeypatch, cached_key
+):
+    pending = PendingWithoutThread()
+    monkeypatch.setattr(token_cache, "pending_revocations", pending)
+    monkeypatch.setattr(token_cache, "_write_generation", CacheWrites(failures=1))
+
+    assert token_client(cached_key).post(DJOSER.logout).status_code == HTTPStatus.NO_CONTENT
+    # The generation stayed: the entry is still there to be served ...
+    assert token_client(cached_key).get(DJOSER.profile).status_code == HTTPStatus.OK
+    monkeypatch.undo()  # ... until the cache takes the retried revocation.
+    monkeypatch.setattr(token_cache, "pending_revocations", pending)
+
+    assert pending.retry() == 0
+    assert token_client(cached_key).get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_the_retry_thread_runs_until_the_cache_takes_the_revocation_then_stops(
+    monkeypatch, settings
+):
+    writes = CacheWrites(failures=2)
+    monkeypatch.setattr(token_cache, "_write_generation", writes)
+    monkeypatch.setattr(token_cache.PendingRevocations, "RETRY_SECONDS", 0.01)
+    pending = token_cache.PendingRevocations()
+
+    pending.add("accounts:token-generation:x")
+    thread = pending.thread
+    assert thread is not None
+    thread.join(timeout=5)
+
+    assert not thread.is_alive()
+    assert pending.thread is None
+    assert writes.written == ["accounts:token-generation:x"]
+
+
+def test_a_revocation_older_than_every_entry_is_dropped_without_a_write(monkeypatch, settings):
+    settings.TOKEN_CACHE_SECONDS = 0  # every entry stored before it has expired
+    writes = CacheWrites()
+    monkeypatch.setattr(token_cache, "_write_generation", writes)
+    pending = PendingWithoutThread()
+
+    pending.add("accounts:token-generation:x")
+
+    assert pending.retry() == 0
+    assert writes.written == []
