@@ -2,11 +2,12 @@
 
 import logging
 from collections.abc import Sequence
+from functools import partial
 
 from celery import shared_task
 from django.conf import settings
 
-from emails import delivery
+from emails import after_response, delivery
 
 logger = logging.getLogger("emails.outbox")
 
@@ -30,13 +31,21 @@ def sweep_outbox() -> None:
 
 
 def dispatch_delivery(pks: Sequence[int]) -> None:
-    """Queue the delivery of rows, OUTBOX_TASK_BATCH per task; without a broker, run it here.
+    """Queue the delivery of rows, OUTBOX_TASK_BATCH per task; without a broker, run it here,
+    after the response when a request queued them (emails.after_response).
 
     A bulk send (10,000 invitations in one transaction) becomes a few hundred tasks that the
     workers share, instead of 10,000 that each pay the broker's and the task's overhead; a
     single message is a task of one. Never raises: it runs after the caller's commit, and a
     broker that cannot be reached only delays the messages until the sweep dispatches them again.
     """
+    in_process = deliver_outbound_emails.app.conf.task_always_eager
+    if in_process and after_response.defer(partial(_dispatch, pks)):
+        return
+    _dispatch(pks)
+
+
+def _dispatch(pks: Sequence[int]) -> None:
     size = settings.OUTBOX_TASK_BATCH
     for start in range(0, len(pks), size):
         batch = list(pks[start : start + size])
