@@ -5,7 +5,6 @@ from rest_framework import authentication, exceptions
 from rest_framework_simplejwt import authentication as jwt_authentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.jwt_sessions import REVOKED, ended_annotation, token_sid
 from accounts.policy import account_can_log_in
@@ -58,13 +57,11 @@ class JWTAuthentication(jwt_authentication.JWTAuthentication):
         if entry is not None:
             user, password_digest = entry  # a live session: its generation is unchanged
         else:
-            user = self.user_from_database(user_id, sid)
-            if account_can_log_in(user):
-                password_digest = jwt_store(sid, user, generations)
-            else:
-                password_digest = get_md5_hash_password(user.password)
+            user, password_digest = self.user_from_database(user_id, sid), None
         if not account_can_log_in(user):
             raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
+        if password_digest is None:
+            password_digest = jwt_store(sid, user, generations)
         revoke_claim = validated_token.get(jwt_settings.REVOKE_TOKEN_CLAIM)
         if jwt_settings.CHECK_REVOKE_TOKEN and revoke_claim != password_digest:
             raise AuthenticationFailed(
