@@ -163,3 +163,31 @@ class EndedJwtSession(models.Model):
 
     def __str__(self) -> str:
         return self.sid
+
+
+class PendingEmailChange(models.Model):
+    """An account's requested address change, waiting for the link mailed to the new address.
+
+    Written by `accounts.services.email_change_request` (one per account: a newer request
+    replaces it) and spent by `email_change_confirm`. A password change or reset, a
+    deactivation or a deletion removes it (`credentials_revoke`), so a link requested by
+    someone who once knew the password dies with that password. Only the SHA-256 digest of the
+    link's random key is stored: the table does not hold a usable link.
+    """
+
+    user = models.OneToOneField(
+        "accounts.User",
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="pending_email_change",
+    )
+    new_email = models.EmailField(_("new address"), max_length=254)
+    key_digest = models.CharField(_("key digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pending email change")
+        verbose_name_plural = _("pending email changes")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.new_email}"

@@ -77,7 +77,7 @@ def verify_email(request: HttpRequest, key: str) -> HttpResponse:
 def email_change_confirm(request: HttpRequest, key: str) -> HttpResponse:
     """`{FRONTEND_URL}/email/change/confirm/{key}`."""
     try:
-        _user, new_email = selectors.email_change_link_target(key=key)
+        new_email = selectors.email_change_link_target(key=key).new_email
     except AccountLinkError as error:
         return link_failed(request, error)
     texts = {

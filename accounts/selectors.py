@@ -9,16 +9,16 @@ from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import PendingEmailChange, User
 from accounts.policy import account_can_log_in
 from accounts.tokens import (
     LinkState,
     activation_tokens,
-    address_fingerprint,
     decode_uid,
-    email_change_payload,
+    email_change_key_digest,
     password_reset_tokens,
 )
 
@@ -113,19 +113,24 @@ def password_reset_link_user(*, uid: str, token: str) -> User:
 EMAIL_TAKEN_MESSAGE = _("This address now belongs to another account; ask for a new change.")
 
 
-def email_change_link_target(*, key: str) -> tuple[User, str]:
-    """The account and new address of an email-change key."""
-    state, payload = email_change_payload(key)
-    if state is not LinkState.VALID:
-        raise AccountLinkError(state, field="key")
-    user = User.objects.filter(pk=payload["u"]).first()
-    if user is None or not account_can_log_in(user):
+def email_change_link_target(*, key: str) -> PendingEmailChange:
+    """The pending change an email-change key opens (its account and new address).
+
+    A key used, replaced by a newer request or cancelled (password change or reset,
+    deactivation) has no row any more: it is invalid like a key that never existed.
+    """
+    pending = (
+        PendingEmailChange.objects.select_related("user")
+        .filter(key_digest=email_change_key_digest(key))
+        .first()
+    )
+    if pending is None or not account_can_log_in(pending.user):
         raise AccountLinkError(LinkState.INVALID, field="key")
-    new_email = str(payload["t"])
-    if user.email.lower() == new_email.lower():
+    age = timezone.now() - pending.created_at
+    if age.total_seconds() > settings.ACCOUNT_EMAIL_CHANGE_TIMEOUT:
+        raise AccountLinkError(LinkState.EXPIRED, field="key")
+    if pending.user.email.lower() == pending.new_email.lower():
         raise AccountLinkError(LinkState.USED, field="key")
-    if address_fingerprint(user.email) != payload["f"]:
-        raise AccountLinkError(LinkState.INVALID, field="key")
-    if User.objects.with_email(new_email).exclude(pk=user.pk).exists():
+    if User.objects.with_email(pending.new_email).exclude(pk=pending.user_id).exists():
         raise AccountLinkError(LinkState.INVALID, field="key", message=EMAIL_TAKEN_MESSAGE)
-    return user, new_email
+    return pending

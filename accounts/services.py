@@ -28,7 +28,7 @@ from accounts import emails, links
 from accounts.audit import Event, Outcome, audit_record
 from accounts.jwt_sessions import ended_session_kept_until, token_sid
 from accounts.lockout import lockout_lift
-from accounts.models import EndedJwtSession, User
+from accounts.models import EndedJwtSession, PendingEmailChange, User
 from accounts.policy import account_can_log_in
 from accounts.selectors import (
     EMAIL_TAKEN_MESSAGE,
@@ -40,7 +40,7 @@ from accounts.selectors import (
     verification_link_address,
 )
 from accounts.token_cache import jwt_session_revoke
-from accounts.tokens import LinkState, email_change_key
+from accounts.tokens import LinkState, email_change_key_create
 
 ConfirmWith = Literal["activation", "verification"]
 
@@ -138,20 +138,26 @@ def email_address_verify(*, key: str) -> User:
 
 # --- credentials ---
 def credentials_revoke(*, user: User) -> None:
-    """End every API credential of the account: its DRF token and its JWT refresh tokens.
+    """End every API credential of the account: its DRF token, its JWT refresh tokens and a
+    pending email change (whoever asked for it may have known the old password only).
 
-    Sessions end by themselves: a password change alters the session auth hash, and a
-    deactivated or deleted account fails the backend's `get_user` on the next request.
-    Access JWTs carry a password hash (CHECK_REVOKE_TOKEN) and live at most 15 minutes.
+    Password change and reset, deactivation and deletion all end here. Sessions end by
+    themselves: a password change alters the session auth hash, and a deactivated or deleted
+    account fails the backend's `get_user` on the next request. Access JWTs carry a password
+    hash (CHECK_REVOKE_TOKEN) and live at most 15 minutes.
     """
     tokens, _by_model = Token.objects.filter(user=user).delete()
+    email_changes, _by_model = PendingEmailChange.objects.filter(user=user).delete()
     outstanding = OutstandingToken.objects.filter(
         user=user, blacklistedtoken__isnull=True, expires_at__gt=timezone.now()
     )
     refresh_tokens = BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
     )
-    detail = f"{tokens} DRF token(s), {len(refresh_tokens)} JWT refresh token(s)"
+    detail = (
+        f"{tokens} DRF token(s), {len(refresh_tokens)} JWT refresh token(s), "
+        f"{email_changes} pending email change(s)"
+    )
     audit_record(Event.CREDENTIALS_REVOKED, target=user.email, detail=detail)
 
 
@@ -260,9 +266,13 @@ def password_reset_complete(*, uid: str, token: str, new_password: str) -> User:
 def email_change_request(*, user: User, new_email: str) -> None:
     """Mail a confirmation link to the new address and a notice to the current one.
 
-    Nothing changes yet. An address that already has an account gets a harmless notice
-    instead of the link, and the caller's answer is the same either way.
+    Nothing changes yet. The request replaces any earlier one (its link stops working), even
+    when the new address is taken. An address that already has an account gets a harmless
+    notice instead of the link, and the caller's answer is the same either way.
     """
+    # Under the account's row lock: two requests at once leave one pending change.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    PendingEmailChange.objects.filter(user=user).delete()
     emails.send_email_change_requested(user=user, new_email=new_email)
     detail = f"to {new_email}"
     if User.objects.with_email(new_email).exists():
@@ -275,19 +285,26 @@ def email_change_request(*, user: User, new_email: str) -> None:
         )
         return
     audit_record(Event.EMAIL_CHANGE_REQUEST, target=user.email, detail=detail)
-    key = email_change_key(user_pk=user.pk, current_email=user.email, new_email=new_email)
+    key, digest = email_change_key_create()
+    PendingEmailChange.objects.create(user=user, new_email=new_email, key_digest=digest)
     emails.send_email_change_link(new_email=new_email, key=key)
 
 
 @transaction.atomic
 def email_change_confirm(*, key: str) -> User:
-    """Apply a confirmed email change; the database's case-insensitive unique constraint
-    settles a race for the same address. allauth's verified address moves with it."""
-    user, new_email = email_change_link_target(key=key)
-    user = User.objects.select_for_update().get(pk=user.pk)
-    user, new_email = email_change_link_target(key=key)
+    """Apply a pending email change and spend its key; the database's case-insensitive unique
+    constraint settles a race for the same address. allauth's verified address moves with it."""
+    pending = email_change_link_target(key=key)
+    # Re-check under the account's row lock, then delete the pending row: of two submissions
+    # of one key (or a submission racing a cancelling password change) only one can succeed.
+    User.objects.select_for_update().filter(pk=pending.user_id).first()
+    pending = email_change_link_target(key=key)
+    spent, _by_model = PendingEmailChange.objects.filter(pk=pending.pk).delete()
+    if not spent:
+        raise AccountLinkError(LinkState.INVALID, field="key")
+    user = pending.user
     old_email = user.email
-    user.email = User.objects.normalize_email(new_email).strip()
+    user.email = User.objects.normalize_email(pending.new_email).strip()
     try:
         with transaction.atomic():
             user.save(update_fields=["email"])
