@@ -1,4 +1,5 @@
-"""Concurrent sign-ups of one address (mixed case, both routes) make exactly one account."""
+"""Concurrent sign-ups of one address (mixed case, both routes) make exactly one account;
+concurrent submissions of one email-change key change the address once."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -9,8 +10,10 @@ from django.core import mail
 from django.db import connection
 from rest_framework.test import APIClient
 
-from accounts.models import User
-from tests.accounts.conftest import ROUTE_SETS
+from accounts.models import PendingEmailChange, User
+from accounts.services import account_confirm, email_change_request
+from tests.accounts.conftest import ROUTE_SETS, link_from_last_mail
+from tests.factories import UserFactory
 
 SPELLINGS = ["Race@Example.org", "race@example.org", "RACE@EXAMPLE.ORG", "rAcE@eXample.org"]
 THREADS = 50
@@ -47,3 +50,32 @@ def test_fifty_concurrent_sign_ups_of_one_address_make_one_account(settings, pas
     subjects = [message.subject for message in mail.outbox]
     assert subjects.count("Confirm your Canvass account") == 1
     assert subjects.count("Someone tried to sign up with your address") == THREADS - 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_of_one_email_change_key_change_the_address_once(rates):
+    rates(email_change=None)
+    user = UserFactory(email="ann@example.org", is_active=False)
+    account_confirm(user=user)
+    email_change_request(user=user, new_email="raced@example.org")
+    key = link_from_last_mail("raced@example.org", "/email/change/confirm/").split("/")[-1]
+    submissions = 10
+    start = threading.Barrier(submissions)
+
+    def confirm(_number: int) -> int:
+        client = APIClient(raise_request_exception=False)
+        start.wait()
+        try:
+            return client.post("/auth/users/set_email/confirm/", {"key": key}).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(submissions) as pool:
+        answers = list(pool.map(confirm, range(submissions)))
+
+    assert sorted(answers) == [HTTPStatus.NO_CONTENT] + [HTTPStatus.BAD_REQUEST] * (submissions - 1)
+    assert User.objects.get(pk=user.pk).email == "raced@example.org"
+    assert not PendingEmailChange.objects.exists()
+    changed = [m for m in mail.outbox if m.subject == "Your Canvass address was changed"]
+    assert len(changed) == 1

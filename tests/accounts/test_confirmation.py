@@ -8,7 +8,7 @@ from django.contrib.auth import SESSION_KEY
 
 from accounts.models import User
 from accounts.services import account_deactivate
-from tests.accounts.conftest import link_from_last_mail
+from tests.accounts.conftest import DJOSER, REST_AUTH, link_from_last_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +117,63 @@ def test_a_deactivated_account_cannot_confirm_itself_again(api_client, routes, p
     assert not User.objects.get(email="gone@example.org").is_active
     for route in API_LOGINS:
         assert api_login(api_client, route, "gone@example.org", password).status_code in (400, 401)
+
+
+def old_links_of_a_deactivated_account(api_client, confirmed_by, password) -> dict[str, object]:
+    """An account signed up with both links mailed (djoser's activation link, then allauth's
+    verification key from dj-rest-auth's resend), confirmed with one of them, then deactivated
+    by staff. Returns both links, used or not."""
+    email = "gone@example.org"
+    api_client.post(DJOSER.register, DJOSER.register_payload(email, password))
+    activation = link_from_last_mail(email, DJOSER.link_prefix)
+    api_client.post(REST_AUTH.resend, {"email": email})
+    verification = link_from_last_mail(email, REST_AUTH.link_prefix)
+    links = {DJOSER.name: activation, REST_AUTH.name: verification}
+    used = ROUTES_BY_NAME[confirmed_by]
+    confirmed = api_client.post(used.confirm, used.confirm_payload(links[confirmed_by]))
+    assert confirmed.status_code == used.confirmed_status
+    account_deactivate(user=User.objects.get(email=email))
+    return links
+
+
+ROUTES_BY_NAME = {DJOSER.name: DJOSER, REST_AUTH.name: REST_AUTH}
+
+
+@pytest.mark.parametrize("confirmed_by", ROUTES_BY_NAME)
+def test_no_old_confirmation_link_reactivates_an_account_staff_deactivated(
+    api_client, client, password, mailoutbox, confirmed_by
+):
+    links = old_links_of_a_deactivated_account(api_client, confirmed_by, password)
+    verification_key = REST_AUTH.confirm_payload(links[REST_AUTH.name])["key"]
+    attempts = {
+        "activation API": lambda: api_client.post(
+            DJOSER.confirm, DJOSER.confirm_payload(links[DJOSER.name])
+        ),
+        "activation page": lambda: client.post(links[DJOSER.name]),
+        "verification API": lambda: api_client.post(
+            REST_AUTH.confirm, REST_AUTH.confirm_payload(links[REST_AUTH.name])
+        ),
+        "verification page": lambda: client.post(links[REST_AUTH.name]),
+        "allauth page": lambda: client.post(f"/accounts/confirm-email/{verification_key}/"),
+    }
+
+    for name, attempt in attempts.items():
+        refused = (HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND)  # allauth's page: 404
+        assert attempt().status_code in refused, name
+        assert not User.objects.get(email="gone@example.org").is_active, name
+    for route in API_LOGINS:
+        assert api_login(api_client, route, "gone@example.org", password).status_code in (400, 401)
+
+
+@pytest.mark.parametrize("confirmed_by", ROUTES_BY_NAME)
+def test_a_deactivated_account_is_sent_no_new_confirmation_link(
+    api_client, routes, password, mailoutbox, confirmed_by
+):
+    old_links_of_a_deactivated_account(api_client, confirmed_by, password)
+    mailoutbox.clear()
+
+    response = api_client.post(routes.resend, {"email": "gone@example.org"})
+
+    assert response.status_code == routes.resend_status
+    assert mailoutbox == []
+    assert not User.objects.get(email="gone@example.org").is_active

@@ -1,14 +1,23 @@
 """Email change: current password, a link to the new address, a notice to the old one,
-no enumeration, race-safe, and allauth's verified address moves along."""
+no enumeration, race-safe, allauth's verified address moves along, and a pending change
+lives server-side: used once, cancelled by every change of the account's credentials."""
 
+import base64
+import hashlib
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.forms.models import model_to_dict
 
-from accounts.models import User
+from accounts.models import PendingEmailChange, User
+from accounts.services import account_deactivate, account_delete
 from tests.accounts.conftest import (
     DJOSER,
+    NEW_PASSWORD,
     REST_AUTH,
     link_from_last_mail,
     login,
@@ -16,6 +25,8 @@ from tests.accounts.conftest import (
     token_client,
 )
 from tests.accounts.test_confirmation import API_LOGINS, api_login, session_login
+from tests.accounts.test_pages import Browser
+from tests.accounts.test_password import request_reset
 
 pytestmark = pytest.mark.django_db
 REQUEST = "/auth/users/set_email/"
@@ -163,3 +174,156 @@ def test_an_address_changed_in_the_admin_or_a_shell_keeps_allauth_in_step(
         EmailAddress.objects.filter(user=confirmed_user).values_list("email", "verified")
     ) == [("shell@example.org", True)]
     assert User.objects.confirmed().filter(email="shell@example.org").exists()
+
+
+def test_a_change_requested_before_a_password_reset_cannot_take_the_account(
+    api_client, client, routes, account, confirmed_user, password
+):
+    """The takeover: someone who knew the password asks to move the account to their address;
+    the owner resets the password; the link mailed to the intruder must be dead."""
+    request_change(account, password, "intruder@example.net")
+    path = link_from_last_mail("intruder@example.net", "/email/change/confirm/")
+    uid, token = request_reset(api_client, routes, confirmed_user.email)
+    reset = api_client.post(
+        routes.reset_confirm, routes.reset_confirm_payload(uid, token, NEW_PASSWORD)
+    )
+    assert reset.status_code == routes.reset_confirmed_status
+
+    by_api = api_client.post(CONFIRM, {"key": path.split("/")[-1]})
+    page = Browser().get(path)
+    page_post = client.post(path)
+
+    assert by_api.status_code == HTTPStatus.BAD_REQUEST
+    assert "key" in by_api.json()
+    assert page.status_code == HTTPStatus.BAD_REQUEST
+    assert page_post.status_code == HTTPStatus.BAD_REQUEST
+    confirmed_user.refresh_from_db()
+    assert confirmed_user.email == "ann@example.org"
+    assert login(api_client, routes, "ann@example.org", NEW_PASSWORD).status_code == HTTPStatus.OK
+
+
+def change_password_djoser(api_client, account, user, password):
+    payload = DJOSER.password_change_payload(password, NEW_PASSWORD)
+    assert account.post(DJOSER.password_change, payload).status_code == HTTPStatus.NO_CONTENT
+
+
+def change_password_rest_auth(api_client, account, user, password):
+    payload = REST_AUTH.password_change_payload(password, NEW_PASSWORD)
+    assert account.post(REST_AUTH.password_change, payload).status_code == HTTPStatus.OK
+
+
+def reset_password(api_client, account, user, password):
+    uid, token = request_reset(api_client, DJOSER, user.email)
+    payload = DJOSER.reset_confirm_payload(uid, token, NEW_PASSWORD)
+    assert api_client.post(DJOSER.reset_confirm, payload).status_code == HTTPStatus.NO_CONTENT
+
+
+def deactivate_then_reactivate(api_client, account, user, password):
+    """Staff deactivate the account, and later let it in again: the change stays cancelled."""
+    account_deactivate(user=user)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+
+
+def delete(api_client, account, user, password):
+    account_delete(user=user)
+
+
+def request_another_change(api_client, account, user, password):
+    request_change(account, password, "second@example.org")
+
+
+def request_a_taken_address(api_client, account, user, password):
+    User.objects.create_user(email="taken@example.org")
+    request_change(account, password, "taken@example.org")
+
+
+def complete_the_change(api_client, account, user, password):
+    request_change(account, password, "second@example.org")
+    key = key_from_mail("second@example.org")
+    assert api_client.post(CONFIRM, {"key": key}).status_code == HTTPStatus.NO_CONTENT
+
+
+CANCELLING_EVENTS = {
+    "password-change-djoser": change_password_djoser,
+    "password-change-dj-rest-auth": change_password_rest_auth,
+    "password-reset": reset_password,
+    "deactivation": deactivate_then_reactivate,
+    "deletion": delete,
+    "newer-request": request_another_change,
+    "newer-request-for-a-taken-address": request_a_taken_address,
+    "completed-change": complete_the_change,
+}
+
+
+@pytest.mark.parametrize("event", CANCELLING_EVENTS.values(), ids=CANCELLING_EVENTS)
+def test_a_pending_change_is_cancelled_by_every_change_of_the_accounts_credentials(
+    api_client, account, confirmed_user, password, event
+):
+    request_change(account, password, "pending@example.org")
+    key = key_from_mail("pending@example.org")
+
+    event(api_client, account, confirmed_user, password)
+    response = api_client.post(CONFIRM, {"key": key})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not User.objects.with_email("pending@example.org").exists()
+    assert not PendingEmailChange.objects.filter(new_email="pending@example.org").exists()
+
+
+def test_a_used_link_stays_dead_after_the_address_is_changed_back(
+    api_client, account, confirmed_user, password
+):
+    request_change(account, password, "b@example.org")
+    first_key = key_from_mail("b@example.org")
+    assert api_client.post(CONFIRM, {"key": first_key}).status_code == HTTPStatus.NO_CONTENT
+    request_change(account, password, "ann@example.org")
+    back_key = key_from_mail("ann@example.org")
+    assert api_client.post(CONFIRM, {"key": back_key}).status_code == HTTPStatus.NO_CONTENT
+
+    replay = api_client.post(CONFIRM, {"key": first_key})
+
+    assert replay.status_code == HTTPStatus.BAD_REQUEST
+    confirmed_user.refresh_from_db()
+    assert confirmed_user.email == "ann@example.org"
+
+
+def test_the_database_holds_no_usable_key(api_client, account, confirmed_user, password):
+    request_change(account, password, "stored@example.org")
+    key = key_from_mail("stored@example.org")
+
+    pending = PendingEmailChange.objects.get(user=confirmed_user)
+    stored = [str(value) for value in model_to_dict(pending).values()]
+
+    assert len(base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))) >= 16  # ≥ 128 bits
+    assert not any(key in value for value in stored)
+    assert pending.key_digest == hashlib.sha256(key.encode()).hexdigest()
+    assert api_client.post(CONFIRM, {"key": pending.key_digest}).status_code == 400
+    assert api_client.post(CONFIRM, {"key": key}).status_code == HTTPStatus.NO_CONTENT
+
+
+def test_a_newer_request_replaces_the_pending_change(api_client, account, confirmed_user, password):
+    request_change(account, password, "first@example.org")
+    request_change(account, password, "second@example.org")
+
+    assert PendingEmailChange.objects.get(user=confirmed_user).new_email == "second@example.org"
+    response = api_client.post(CONFIRM, {"key": key_from_mail("second@example.org")})
+
+    assert response.status_code == HTTPStatus.NO_CONTENT
+    confirmed_user.refresh_from_db()
+    assert confirmed_user.email == "second@example.org"
+
+
+def test_an_expired_change_link_says_so_and_changes_nothing(
+    api_client, account, confirmed_user, password
+):
+    request_change(account, password, "late@example.org")
+    key = key_from_mail("late@example.org")
+
+    with time_machine.travel(timedelta(seconds=settings.ACCOUNT_EMAIL_CHANGE_TIMEOUT + 60)):
+        response = api_client.post(CONFIRM, {"key": key})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "expired" in str(response.json()["key"])
+    confirmed_user.refresh_from_db()
+    assert confirmed_user.email == "ann@example.org"
