@@ -7,9 +7,17 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.core.management import call_command
+from django.urls import reverse
 from rest_framework.authtoken.models import Token, TokenProxy
 
-from tests.accounts.conftest import DJOSER, admin_deactivation_form, login, token_client
+from accounts.models import PendingEmailChange
+from tests.accounts.conftest import (
+    DJOSER,
+    admin_deactivation_form,
+    link_from_last_mail,
+    login,
+    token_client,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +75,22 @@ def test_deactivating_in_the_admin_revokes_the_accounts_tokens(
     assert not Token.objects.filter(key=key).exists()
     assert token_client(key).get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
     assert EmailAddress.objects.get(user=confirmed_user).verified
+
+
+def test_the_admin_never_shows_an_email_change_key(
+    admin_client, api_client, confirmed_user, password
+):
+    account = token_client(
+        login(api_client, DJOSER, confirmed_user.email, password).json()["auth_token"]
+    )
+    account.post(
+        "/auth/users/set_email/", {"current_password": password, "new_email": "new@example.org"}
+    )
+    key = link_from_last_mail("new@example.org", "/email/change/confirm/").split("/")[-1]
+    digest = PendingEmailChange.objects.get(user=confirmed_user).key_digest
+
+    page = admin_client.get(reverse("admin:accounts_user_change", args=[confirmed_user.pk]))
+
+    assert page.status_code == HTTPStatus.OK
+    assert key not in page.content.decode()
+    assert digest not in page.content.decode()
