@@ -58,6 +58,19 @@ def route_name(request: Any) -> str:
     return (match.view_name if match else "")[:100]
 
 
+def request_origin(request: Any = None) -> dict[str, Any]:
+    """Where a request came from (route, client address, user agent), as plain values: work
+    queued by a request records its events with them once the request is gone."""
+    request = request if request is not None else current_request.get()
+    if request is None:
+        return {"route": "", "ip_address": None, "user_agent": ""}
+    return {
+        "route": route_name(request),
+        "ip_address": client_ip(request),
+        "user_agent": client_user_agent(request),
+    }
+
+
 def audit_record(
     event: str,
     *,
@@ -66,9 +79,11 @@ def audit_record(
     actor: Any = None,
     detail: str = "",
     request: Any = None,
+    origin: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Store one event. `actor` defaults to the signed-in account of the current request;
-    `target` is the address acted on (or named, for sign-ups and failed logins)."""
+    `target` is the address acted on (or named, for sign-ups and failed logins); `origin`
+    (`request_origin`) stands for a request that has already been answered."""
     request = request if request is not None else current_request.get()
     if actor is None and request is not None:
         actor = authenticated_user(request)
@@ -79,9 +94,7 @@ def audit_record(
         actor_email=getattr(actor, "email", "") or "",
         target=str(target)[:254],
         detail=detail[:255],
-        route=route_name(request) if request is not None else "",
-        ip_address=client_ip(request) if request is not None else None,
-        user_agent=client_user_agent(request) if request is not None else "",
+        **(origin if origin is not None else request_origin(request)),
     )
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from accounts import links
+from accounts.mail_caps import mail_cap_allows
 from emails.services import email_send
 
 logger = logging.getLogger(__name__)
@@ -42,18 +43,26 @@ def send_password_changed(user) -> None:
     email_send(to=user.email, template="account_password_changed")
 
 
+# The email-change mails count against the recipient's hourly cap (accounts.mail_caps) here,
+# so every caller of these functions is capped alike.
 def send_email_change_link(*, new_email: str, key: str) -> None:
+    if not mail_cap_allows(kind="email_change", email=new_email):
+        return
     hours = max(1, settings.ACCOUNT_EMAIL_CHANGE_TIMEOUT // 3600)
     context = {"url": links.email_change_link(key), "new_email": new_email, "hours": hours}
     email_send(to=new_email, template="account_email_change", context=context)
 
 
 def send_email_change_requested(*, user, new_email: str) -> None:
+    if not mail_cap_allows(kind="email_change", email=user.email):
+        return
     context = {"new_email": new_email}
     email_send(to=user.email, template="account_email_change_requested", context=context)
 
 
 def send_email_change_taken(*, email: str) -> None:
+    if not mail_cap_allows(kind="email_change", email=email):
+        return
     email_send(to=email, template="account_email_change_taken")
 
 

@@ -4,7 +4,7 @@
 # the admin call these functions; the views only parse input and shape the response.
 
 from contextlib import suppress
-from typing import Literal
+from typing import Any, Literal
 
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.contrib.auth import (
@@ -24,10 +24,11 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
-from accounts import emails, links
-from accounts.audit import Event, Outcome, audit_record
+from accounts import emails, links, tasks
+from accounts.audit import Event, Outcome, audit_record, request_origin
 from accounts.jwt_sessions import ended_session_kept_until, token_sid
 from accounts.lockout import lockout_lift
+from accounts.mail_caps import mail_cap_allows
 from accounts.models import EndedJwtSession, PendingEmailChange, User
 from accounts.policy import account_can_log_in
 from accounts.selectors import (
@@ -74,7 +75,8 @@ def account_register(*, email: str, password: str, confirm_with: ConfirmWith) ->
 
 
 def already_registered(email: str) -> None:
-    emails.send_already_registered(email)
+    if mail_cap_allows(kind="already_registered", email=email):
+        emails.send_already_registered(email)
     audit_record(Event.SIGNUP, outcome=Outcome.FAILURE, target=email, detail="address taken")
 
 
@@ -90,12 +92,23 @@ def send_confirmation_link(user: User, confirm_with: ConfirmWith) -> None:
 
 
 def confirmation_resend(*, email: str, confirm_with: ConfirmWith) -> None:
-    """A new confirmation link, only for an account that never confirmed its address.
+    """Queue `confirmation_resend_mail` and return: the address is looked up after the answer,
+    which therefore takes as long for any address."""
+    tasks.enqueue(tasks.confirmation_resend_mail, email, confirm_with, request_origin())
 
-    Unknown, confirmed and deactivated addresses get nothing; the answer is the same.
-    """
+
+@transaction.atomic
+def confirmation_resend_mail(
+    *, email: str, confirm_with: ConfirmWith, origin: dict[str, Any] | None = None
+) -> None:
+    """A new confirmation link, only for an account that never confirmed its address, within
+    the address's hourly cap. Unknown, confirmed and deactivated addresses get nothing."""
     user = User.objects.with_email(email).first()
-    if user is not None and awaits_confirmation(user):
+    if (
+        user is not None
+        and awaits_confirmation(user)
+        and mail_cap_allows(kind="confirmation", email=user.email)
+    ):
         send_confirmation_link(user, confirm_with)
 
 
@@ -232,14 +245,36 @@ def password_change(*, user: User, new_password: str, request: HttpRequest | Non
 
 
 def password_reset_request(*, email: str) -> None:
-    """Mail a reset link to a confirmed account; anything else gets nothing, same answer."""
+    """Queue `password_reset_mail` and return: the address is looked up after the answer, which
+    therefore takes as long for any address (no enumeration by timing)."""
+    tasks.enqueue(tasks.password_reset_mail, email, request_origin())
+
+
+@transaction.atomic
+def password_reset_mail(*, email: str, origin: dict[str, Any] | None = None) -> None:
+    """Mail a reset link to a confirmed account, within the address's hourly cap; anything
+    else gets nothing."""
     user = User.objects.with_email(email).first()
     if user is not None and account_can_log_in(user) and user.has_usable_password():
+        if not mail_cap_allows(kind="password_reset", email=user.email):
+            detail = "no mail sent (hourly cap reached)"
+            audit_record(
+                Event.PASSWORD_RESET_REQUEST,
+                outcome=Outcome.FAILURE,
+                target=user.email,
+                detail=detail,
+                origin=origin,
+            )
+            return
         emails.send_password_reset(user)
-        audit_record(Event.PASSWORD_RESET_REQUEST, target=user.email)
+        audit_record(Event.PASSWORD_RESET_REQUEST, target=user.email, origin=origin)
         return
     audit_record(
-        Event.PASSWORD_RESET_REQUEST, outcome=Outcome.FAILURE, target=email, detail="no mail sent"
+        Event.PASSWORD_RESET_REQUEST,
+        outcome=Outcome.FAILURE,
+        target=email,
+        detail="no mail sent",
+        origin=origin,
     )
 
 

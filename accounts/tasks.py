@@ -1,10 +1,15 @@
-"""Housekeeping: the retention commands, once a day from Celery beat (settings/tasks.py)."""
+"""Account tasks: the mails a request only queues, and the daily housekeeping (Celery beat)."""
 
 import logging
+from functools import partial
+from typing import Any, cast
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.management import call_command
+
+from accounts import services
+from emails import after_response
 
 logger = logging.getLogger(__name__)
 
@@ -17,3 +22,40 @@ def housekeeping() -> None:
             call_command(command)
         except Exception:
             logger.exception("housekeeping: %s failed", command)
+
+
+# --- the queued half of reset and resend requests (accounts.services) ---
+@shared_task(name="accounts.password_reset_mail", ignore_result=True)
+def password_reset_mail(email: str, origin: dict[str, Any] | None = None) -> None:
+    services.password_reset_mail(email=email, origin=origin)
+
+
+@shared_task(name="accounts.confirmation_resend_mail", ignore_result=True)
+def confirmation_resend_mail(
+    email: str, confirm_with: str, origin: dict[str, Any] | None = None
+) -> None:
+    services.confirmation_resend_mail(
+        email=email, confirm_with=cast(services.ConfirmWith, confirm_with), origin=origin
+    )
+
+
+def enqueue(task: Task, *args: Any) -> None:
+    """Run `task(*args)` away from the answer: once the response of the request being served
+    has been sent (emails.after_response), at once outside a request.
+
+    With a broker the task is published then; without one, or when the broker does not take
+    it (an outage), it runs in this process. Either way the caller's answer waits on neither
+    the broker nor the task, so it takes as long whatever the task will find.
+    """
+    if not after_response.defer(partial(_publish, task, args)):
+        _publish(task, args)
+
+
+def _publish(task: Task, args: tuple[Any, ...]) -> None:
+    if not task.app.conf.task_always_eager:
+        try:
+            task.delay(*args)
+            return
+        except Exception:
+            logger.exception("%s: the broker did not take it; running it here", task.name)
+    task.apply(args=args)

@@ -57,6 +57,11 @@ THROTTLE_RATES = {
     "password_reset": env.str("THROTTLE_PASSWORD_RESET", default=_RATES["per_hour"]),
     "email_change": env.str("THROTTLE_EMAIL_CHANGE", default=_RATES["per_hour"]),
 }
+# --- mail caps --- accounts/mail_caps.py
+# Account mails of one kind (password reset, confirmation resend, "already registered" notice,
+# email-change link and notices) one address receives per hour, whoever asks; 0: no cap.
+MAIL_CAP_PER_HOUR = env.int("MAIL_CAP_PER_HOUR", default=3)
+
 # --- client address --- accounts/clients.py
 # Proxies in front of Canvass that append the address they saw to X-Forwarded-For. 0: the
 # client is REMOTE_ADDR and X-Forwarded-For is ignored (any client can write it).

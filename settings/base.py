@@ -250,6 +250,12 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- surveys --- surveys/services.py
+# Invitation mails one account may send, per clock hour and per UTC day; past either, inviting
+# answers 429 with Retry-After and creates nothing.
+SURVEY_INVITATIONS_PER_HOUR = env.int("SURVEY_INVITATIONS_PER_HOUR", default=100)
+SURVEY_INVITATIONS_PER_DAY = env.int("SURVEY_INVITATIONS_PER_DAY", default=500)
+
 # --- integrations ---
 from settings.accounts import *  # noqa: E402, F403
 from settings.email import *  # noqa: E402, F403

@@ -33,6 +33,16 @@ class ConcurrentChange(SurveyConflict):
     default_message = "The survey changed while this request ran; reload it and try again."
 
 
+class InvitationLimitReached(SurveyError):
+    """The account has sent as many invitations as its hourly or daily limit allows (HTTP 429)."""
+
+    default_message = "Invitation limit reached: no invitation was created."
+
+    def __init__(self, *, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__()
+
+
 class AnswersInvalid(SurveyError):
     """Answers that do not fit their questions, as messages keyed by question id (HTTP 400)."""
 

@@ -225,6 +225,25 @@ class Invitation(SurveyAddress):
     invited_at = models.DateTimeField(auto_now_add=True)
 
 
+class InvitationRevocation(models.Model):
+    """When an address's invitation to a survey was last revoked: inviting it again soon after
+    creates the invitation without mailing it a second time (no invite/revoke mail loop)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="revocations")
+    email = models.EmailField(max_length=254)  # lowercased
+    revoked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("survey", "email"), name="invitation_revocation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
 class Reviewer(SurveyAddress):
     """An address that may read a survey, its results and responses; never edit them."""
 

@@ -1,12 +1,17 @@
 """Every change to surveys: creating and editing them, their lifecycle, responses, invitations."""
 
+import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 
+from accounts.counters import counters
 from accounts.models import User
 from emails.rendering import frontend_link
 from emails.services import email_send
@@ -15,6 +20,7 @@ from surveys.errors import (
     AnswersInvalid,
     ConcurrentChange,
     InvalidTransition,
+    InvitationLimitReached,
     NotAcceptingResponses,
     QuestionsLocked,
 )
@@ -24,6 +30,7 @@ from surveys.models import (
     AnswerChoice,
     Choice,
     Invitation,
+    InvitationRevocation,
     Question,
     Response,
     Reviewer,
@@ -302,30 +309,86 @@ def _addresses_unique(emails: Sequence[str]) -> list[str]:
     return unique
 
 
+# An address whose invitation was revoked is not mailed again by a new one for this long.
+REINVITE_QUIET = timedelta(hours=24)
+
+
+def _counter_add(key: str, delta: int, timeout: int) -> int:
+    """Add to a counter of the counter cache (accounts.counters) and return its new value."""
+    if counters.add(key, delta, timeout):
+        return delta
+    try:
+        total = counters.incr(key, delta)
+    except ValueError:  # expired since add()
+        counters.set(key, delta, timeout)
+        return delta
+    counters.touch(key, timeout)  # the database cache's incr resets the timeout
+    return total
+
+
+def invitation_quota_take(*, owner: User, count: int) -> None:
+    """Count `count` invitation mails against the owner's hourly and daily limits, or raise
+    InvitationLimitReached having counted nothing.
+
+    The windows are the clock hour and the UTC day, so Retry-After is exact whichever cache
+    holds the counters.
+    """
+    if count <= 0:
+        return
+    now = time.time()
+    limits = (
+        ("hour", 3600, settings.SURVEY_INVITATIONS_PER_HOUR),
+        ("day", 24 * 3600, settings.SURVEY_INVITATIONS_PER_DAY),
+    )
+    taken: list[tuple[str, int]] = []
+    for name, seconds, limit in limits:
+        start = now - now % seconds
+        left = max(1, math.ceil(start + seconds - now))
+        key = f"survey-invitations:{owner.pk}:{name}:{int(start)}"
+        taken.append((key, left))
+        if _counter_add(key, count, left) > limit:
+            for counted, timeout in taken:
+                _counter_add(counted, -count, timeout)
+            raise InvitationLimitReached(retry_after=left)
+
+
 def invitations_create(*, survey: Survey, emails: Sequence[str]) -> list[Invitation]:
     """Invite addresses to answer; each new invitee gets an email with a link to the survey page.
 
     Addresses already invited (in any letter case) are skipped, so re-sending a list is safe.
-    The emails are queued inside the transaction: if it rolls back, nothing is sent.
+    An address whose invitation was revoked within REINVITE_QUIET is invited again without a
+    second mail. The mails count against the owner's limits (`invitation_quota_take`); past
+    them nothing is created. The emails are queued inside the transaction: if it rolls back,
+    nothing is sent.
     """
     if not survey.accepts_responses:
         raise NotAcceptingResponses("Invitations can be sent only while the survey is open.")
     addresses = _addresses_unique(emails)
     try:
         with transaction.atomic():
+            lowered = [address.lower() for address in addresses]
             already = set(
                 survey.invitations.annotate(address=Lower("email"))
-                .filter(address__in=[address.lower() for address in addresses])
+                .filter(address__in=lowered)
                 .values_list("address", flat=True)
             )
+            revoked = set(
+                survey.revocations.filter(
+                    email__in=lowered, revoked_at__gt=timezone.now() - REINVITE_QUIET
+                ).values_list("email", flat=True)
+            )
+            new = [address for address in addresses if address.lower() not in already]
+            to_mail = {address for address in new if address.lower() not in revoked}
+            invitation_quota_take(owner=survey.owner, count=len(to_mail))
             created = Invitation.objects.bulk_create(
-                Invitation(survey=survey, email=address)
-                for address in addresses
-                if address.lower() not in already
+                Invitation(survey=survey, email=address) for address in new
             )
             link = frontend_link(f"surveys/{survey.pk}")
-            inviter = survey.owner.get_full_name() or survey.owner.email
+            # Who invites, by the address Canvass knows them by: a name is whatever they typed.
+            inviter = survey.owner.email
             for invitation in created:
+                if invitation.email not in to_mail:
+                    continue
                 email_send(
                     to=invitation.email,
                     template="survey_invitation",
@@ -336,7 +399,15 @@ def invitations_create(*, survey: Survey, emails: Sequence[str]) -> list[Invitat
     return created
 
 
+@transaction.atomic
 def invitation_revoke(*, invitation: Invitation) -> None:
+    """Delete the invitation (the invitee loses access) and remember when, per address."""
+    now = timezone.now()
+    survey = invitation.survey
+    survey.revocations.filter(revoked_at__lte=now - REINVITE_QUIET).delete()
+    InvitationRevocation.objects.update_or_create(
+        survey=survey, email=invitation.email.lower(), defaults={"revoked_at": now}
+    )
     invitation.delete()
 
 

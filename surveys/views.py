@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -21,7 +21,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import User
 from surveys import selectors, services
-from surveys.errors import AnswersInvalid, SurveyConflict
+from surveys.errors import AnswersInvalid, InvitationLimitReached, SurveyConflict
 from surveys.models import Survey
 from surveys.permissions import Capability, SurveyAccess, surveys_visible_to
 from surveys.renderers import CSVRenderer, csv_streaming_response
@@ -94,6 +94,8 @@ class SurveyAPIMixin(APIView):
             exc = ValidationError({"answers": exc.errors})
         elif isinstance(exc, SurveyConflict):
             exc = Conflict(exc.message)
+        elif isinstance(exc, InvitationLimitReached):
+            exc = Throttled(wait=exc.retry_after, detail=exc.message)
         return super().handle_exception(exc)
 
 
@@ -366,9 +368,14 @@ class SurveyInvitationsView(SurveyChildView):
             400: INVALID,
             **OWNER_ONLY_ERRORS,
             409: _error("The survey is not open for responses."),
+            429: _error(
+                "The account's hourly or daily invitation limit would be exceeded; nothing "
+                "was created (Retry-After)."
+            ),
         },
         description="Invites addresses and emails each new one a link to the survey page; "
-        "addresses already invited are skipped (not in the answer).",
+        "addresses already invited are skipped (not in the answer). An address whose "
+        "invitation was revoked in the last 24 hours is invited again without a second mail.",
     )
     def post(self, request: Request, survey_pk: int) -> Response:
         survey = self.get_survey()

@@ -1,12 +1,13 @@
 """Invitations by email (owner only): a link to the survey page, access once confirmed."""
 
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 
 import pytest
 from django.conf import settings
 from django.core import mail
 
-from surveys.models import Invitation, Survey
+from surveys.models import Invitation, InvitationRevocation, Survey
 from tests.factories import UserFactory
 from tests.surveys.factories import InvitationFactory, survey_with_questions
 
@@ -38,10 +39,27 @@ def test_inviting_creates_invitations_and_emails_each_invitee_a_link(owner_clien
     html = message.alternatives[0][0]
     assert f'href="{link}"' in html
     # The title is plain text in the text part and escaped in the HTML part.
-    assert "Q&A <night>" in message.subject
-    assert "Olga Owner" in message.body
     assert "Q&A <night>" in message.body
     assert "Q&amp;A &lt;night&gt;" in html
+
+
+def test_the_invitation_says_who_invites_and_never_puts_their_words_in_the_subject(
+    owner_client, owner, survey
+):
+    survey.title = "Security notice: your Canvass password expires today"
+    survey.save()
+
+    invite(owner_client, survey, ["ann@example.org"])
+
+    [message] = mail.outbox
+    assert message.subject == "An invitation to a survey on Canvass"
+    # By the address Canvass knows, not the name the owner typed ("Olga Owner").
+    assert f"{owner.email}, a Canvass user, invited you to answer a survey." in message.body
+    assert f"Its title, as {owner.email} wrote it: “{survey.title}”" in message.body
+    assert "Olga Owner" not in message.body
+    html = message.alternatives[0][0]
+    assert "<title>An invitation to a survey on Canvass</title>" in html
+    assert survey.title not in html.split("<body")[0]
 
 
 def test_addresses_already_invited_in_any_case_are_skipped(owner_client, survey):
@@ -126,3 +144,104 @@ def test_an_invitee_without_an_account_answers_after_signing_up(owner_client, su
     assert client_for(unconfirmed).get(url).status_code == HTTPStatus.OK
     listed = client_for(unconfirmed).get("/api/surveys/?role=invited").json()
     assert [item["id"] for item in listed["results"]] == [survey.pk]
+
+
+# --- spam limits ---
+@pytest.fixture
+def limits(settings):
+    settings.SURVEY_INVITATIONS_PER_HOUR = 5
+    settings.SURVEY_INVITATIONS_PER_DAY = 8
+    return settings
+
+
+def addresses(first: int, count: int) -> list[str]:
+    return [f"p{number}@example.org" for number in range(first, first + count)]
+
+
+def test_past_the_hourly_limit_inviting_is_429_and_creates_nothing(limits, owner_client, survey):
+    assert invite(owner_client, survey, addresses(0, 3)).status_code == HTTPStatus.CREATED
+
+    response = invite(owner_client, survey, addresses(3, 3))
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "limit" in response.json()["detail"]
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    assert survey.invitations.count() == 3
+    assert len(mail.outbox) == 3
+    # What is left of the hour can still be used.
+    assert invite(owner_client, survey, addresses(3, 2)).status_code == HTTPStatus.CREATED
+    assert len(mail.outbox) == 5
+
+
+def test_the_limits_count_per_account_across_its_surveys(limits, owner, owner_client, survey):
+    other = survey_with_questions(owner=owner, audience=Survey.Audience.INVITED)
+    invite(owner_client, survey, addresses(0, 4))
+
+    response = invite(owner_client, other, addresses(4, 2))
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert not other.invitations.exists()
+
+
+def test_past_the_daily_limit_inviting_is_429_until_the_next_day(
+    limits, owner_client, survey, time_machine
+):
+    time_machine.move_to(datetime(2030, 1, 1, 22, 30, tzinfo=UTC), tick=False)
+    invite(owner_client, survey, addresses(0, 5))
+    time_machine.shift(timedelta(hours=1))
+    invite(owner_client, survey, addresses(5, 3))
+    assert len(mail.outbox) == 8
+
+    time_machine.shift(timedelta(minutes=20))  # 23:50: a new hour, the same day
+    response = invite(owner_client, survey, addresses(8, 1))
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert int(response["Retry-After"]) == 10 * 60
+    assert survey.invitations.count() == 8
+    time_machine.shift(timedelta(minutes=10))
+    assert invite(owner_client, survey, addresses(8, 1)).status_code == HTTPStatus.CREATED
+
+
+def test_addresses_already_invited_do_not_count(limits, owner_client, survey):
+    invite(owner_client, survey, addresses(0, 5))
+
+    response = invite(owner_client, survey, addresses(0, 5))
+
+    assert response.status_code == HTTPStatus.CREATED
+    assert response.json() == []
+
+
+def test_an_invitation_revoked_and_made_again_is_mailed_once_a_day(
+    owner_client, survey, time_machine
+):
+    time_machine.move_to(datetime(2030, 1, 1, 12, 0, tzinfo=UTC), tick=False)
+    for _ in range(3):
+        [created] = invite(owner_client, survey, ["ann@example.org"]).json()
+        revoked = owner_client.delete(f"/api/surveys/{survey.pk}/invitations/{created['id']}/")
+        assert revoked.status_code == HTTPStatus.NO_CONTENT
+    again = invite(owner_client, survey, ["ANN@example.org"])
+
+    assert again.status_code == HTTPStatus.CREATED
+    assert [item["email"] for item in again.json()] == ["ANN@example.org"]
+    assert len(mail.outbox) == 1
+    time_machine.shift(timedelta(hours=24, seconds=1))
+    owner_client.delete(f"/api/surveys/{survey.pk}/invitations/{again.json()[0]['id']}/")
+    time_machine.shift(timedelta(hours=24, seconds=1))
+    invite(owner_client, survey, ["ann@example.org"])
+    assert len(mail.outbox) == 2
+
+
+def test_a_revoked_invitation_is_hidden_and_its_invitee_loses_access(
+    owner_client, survey, client_for
+):
+    invitee = UserFactory(email="ann@example.org")
+    [created] = invite(owner_client, survey, ["ann@example.org"]).json()
+    assert client_for(invitee).get(f"/api/surveys/{survey.pk}/").status_code == HTTPStatus.OK
+
+    owner_client.delete(f"/api/surveys/{survey.pk}/invitations/{created['id']}/")
+
+    assert owner_client.get(f"/api/surveys/{survey.pk}/invitations/").json()["count"] == 0
+    assert client_for(invitee).get(f"/api/surveys/{survey.pk}/").status_code == (
+        HTTPStatus.NOT_FOUND
+    )
+    assert InvitationRevocation.objects.get().email == "ann@example.org"
