@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from accounts.addresses import AddressError, canonical_email
 from accounts.models import User
 from accounts.policy import account_can_log_in
 from accounts.tokens import (
@@ -122,7 +123,11 @@ def email_change_link_target(*, key: str) -> tuple[User, str]:
     if user is None or not account_can_log_in(user):
         raise AccountLinkError(LinkState.INVALID, field="key")
     new_email = str(payload["t"])
-    if user.email.lower() == new_email.lower():
+    try:
+        new_key = canonical_email(new_email)
+    except AddressError as error:  # a link issued before addresses were canonical
+        raise AccountLinkError(LinkState.INVALID, field="key") from error
+    if user.email_canonical == new_key:
         raise AccountLinkError(LinkState.USED, field="key")
     if address_fingerprint(user.email) != payload["f"]:
         raise AccountLinkError(LinkState.INVALID, field="key")
