@@ -24,7 +24,7 @@ class AddressError(ValueError):
     """An address with no canonical form; `message` says why, for a field error."""
 
     def __init__(self, message: object, code: str) -> None:
-        self.message = message
+        self.message = str(message)
         self.code = code
         super().__init__(str(message))
 
