@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from accounts.addresses import email_key
 from accounts.counters import counters
 from accounts.errors import is_api_path
 
@@ -24,11 +25,12 @@ def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -
     """The account a login attempt names, whatever the route's field name or letter case.
 
     djoser, simplejwt, dj-rest-auth and allauth pass `email`; DRF's obtain-token view and the
-    admin pass `username`. Lower-casing makes `Ann@x.org` and `ann@X.ORG` one counter.
+    admin pass `username`. The canonical address (accounts.addresses) makes every spelling
+    that reaches one account (`Ann@x.org`, `ann@X.ORG`) one counter.
     """
     credentials = credentials or {}
     value = credentials.get("email") or credentials.get("username") or ""
-    return str(value).strip().lower() or None
+    return email_key(str(value)) or None
 
 
 def cooloff_seconds() -> int:
@@ -111,7 +113,7 @@ class LockoutHandler(AbstractAxesHandler, AxesBaseHandler):
         """axes' reset commands (`axes_reset_ip`, `axes_reset_username`)."""
         keys = []
         if username:
-            keys.append(counter_key("account", username.strip().lower()))
+            keys.append(counter_key("account", email_key(username)))
         if ip_address:
             keys.append(counter_key("ip", ip_address))
         counters.delete_many(keys)
@@ -134,7 +136,7 @@ def count_failure(key: str) -> int:
 def lockout_lift(*, email: str) -> None:
     """Forget the account's failed logins: its owner proved control of it (a successful login,
     a completed password reset). The client IP's counter stays."""
-    counters.delete(counter_key("account", email.strip().lower()))
+    counters.delete(counter_key("account", email_key(email)))
 
 
 def lockout_response(

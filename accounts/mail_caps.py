@@ -9,19 +9,15 @@ from typing import Literal
 
 from django.conf import settings
 
+from accounts.addresses import email_key
 from accounts.counters import counters
 
 MailKind = Literal["password_reset", "confirmation", "already_registered", "email_change"]
 WINDOW_SECONDS = 3600
 
 
-def cap_address(email: str) -> str:
-    """The form of an address its cap is counted under (one place to change it)."""
-    return email.strip().lower()
-
-
 def cap_key(*, kind: MailKind, email: str) -> str:
-    digest = hashlib.sha256(cap_address(email).encode()).hexdigest()
+    digest = hashlib.sha256(email_key(email).encode()).hexdigest()
     return f"mailcap:{kind}:{digest}"
 
 

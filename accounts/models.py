@@ -1,19 +1,38 @@
-"""The email-based user: the address is the identity, unique whatever its letter case."""
+"""The email-based user: the address is the identity, unique in its canonical form."""
 
+from contextlib import suppress
 from typing import ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.addresses import AddressError, canonical_email, validate_canonical_email
+
+EMAIL_TAKEN = _("An account with this email address already exists.")
+
+
+class CanonicalEmailField(models.CharField):
+    """The row's `email` in canonical form (accounts.addresses), computed on every write that
+    goes through the model (save, bulk_create); an address without one raises AddressError."""
+
+    def pre_save(self, model_instance, add):
+        value = canonical_email(model_instance.email)
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class UserQuerySet(models.QuerySet):
     def with_email(self, email: str) -> "UserQuerySet":
-        """Accounts whose address matches `email` in any letter case (uses the LOWER index)."""
-        return self.alias(email_lower=Lower("email")).filter(email_lower=Lower(models.Value(email)))
+        """The account `email` names in any spelling: the one whose canonical address
+        (accounts.addresses) is `email`'s; none for an address without a canonical form."""
+        try:
+            return self.filter(email_canonical=canonical_email(email))
+        except AddressError:
+            return self.none()
 
     def confirmed(self) -> "UserQuerySet":
         """Accounts that confirmed their address (see accounts.policy for the one definition)."""
@@ -24,7 +43,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str) -> "User":
-        # Login forms and authenticate() pass the address as typed; match it in any case.
+        # Login forms and authenticate() pass the address as typed; match any spelling of it.
         return self.with_email(username).get()
 
     def _create_user(self, email: str, password: str | None, **extra_fields) -> "User":
@@ -50,7 +69,12 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    # As the owner typed it (domain lower-cased): shown and mailed to.
+    email = models.EmailField(
+        _("email address"), max_length=254, unique=True, validators=[validate_canonical_email]
+    )
+    # The identity: every lookup and uniqueness check goes through it (accounts.addresses).
+    email_canonical = CanonicalEmailField(_("canonical address"), max_length=254, editable=False)
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
@@ -68,9 +92,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(
-                Lower("email"),
-                name="accounts_user_email_ci_unique",
-                violation_error_message=_("An account with this email address already exists."),
+                fields=["email_canonical"],
+                name="accounts_user_email_canonical_unique",
+                violation_error_message=EMAIL_TAKEN,
             ),
         ]
 
@@ -80,6 +104,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = type(self).objects.normalize_email(self.email).strip()
+        with suppress(AddressError):  # reported by the field's validator
+            self.email_canonical = canonical_email(self.email)
+            # Forms leave the (non-editable) canonical field out of their constraint checks.
+            others = type(self)._default_manager.exclude(pk=self.pk)
+            if others.filter(email_canonical=self.email_canonical).exists():
+                raise ValidationError({"email": EMAIL_TAKEN}, code="unique")
+
+    def save(self, *args, **kwargs) -> None:
+        # A save of the address saves its canonical form too (CanonicalEmailField).
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_canonical"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

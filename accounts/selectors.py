@@ -12,6 +12,7 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.addresses import AddressError, canonical_email
 from accounts.models import PendingEmailChange, User
 from accounts.policy import account_can_log_in
 from accounts.tokens import (
@@ -129,7 +130,11 @@ def email_change_link_target(*, key: str) -> PendingEmailChange:
     age = timezone.now() - pending.created_at
     if age.total_seconds() > settings.ACCOUNT_EMAIL_CHANGE_TIMEOUT:
         raise AccountLinkError(LinkState.EXPIRED, field="key")
-    if pending.user.email.lower() == pending.new_email.lower():
+    try:
+        new_key = canonical_email(pending.new_email)
+    except AddressError as error:  # an address stored before addresses were canonical
+        raise AccountLinkError(LinkState.INVALID, field="key") from error
+    if pending.user.email_canonical == new_key:
         raise AccountLinkError(LinkState.USED, field="key")
     if User.objects.with_email(pending.new_email).exclude(pk=pending.user_id).exists():
         raise AccountLinkError(LinkState.INVALID, field="key", message=EMAIL_TAKEN_MESSAGE)

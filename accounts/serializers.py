@@ -14,6 +14,7 @@ from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt.tokens import UntypedToken
 
 from accounts import jwt_sessions, services
+from accounts.addresses import email_key, validate_canonical_email
 from accounts.jwt_sessions import SessionRefreshToken, token_sid
 from accounts.models import User
 from accounts.policy import account_can_log_in
@@ -35,6 +36,12 @@ def password_field(**kwargs) -> serializers.CharField:
         style=PASSWORD_STYLE,
         **kwargs,
     )
+
+
+def email_field() -> serializers.EmailField:
+    """Every address input: refused (400 on the field) when it has no canonical form — a quoted
+    local part, a domain IDNA cannot encode (accounts.addresses)."""
+    return serializers.EmailField(max_length=254, validators=[validate_canonical_email])
 
 
 def check_password_rules(password: str, user: User, field: str) -> None:
@@ -86,7 +93,7 @@ class ProfileSerializer(serializers.Serializer):
 
 
 class EmailSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = email_field()
 
 
 class UidTokenSerializer(serializers.Serializer):
@@ -101,7 +108,7 @@ class KeySerializer(serializers.Serializer):
 class DjoserRegistrationSerializer(serializers.Serializer):
     """`POST /auth/users/` `{"email", "password", "re_password"?}`; the answer is `{"email"}`."""
 
-    email = serializers.EmailField(max_length=254)
+    email = email_field()
     password = password_field()
     re_password = password_field(required=False)
 
@@ -177,10 +184,10 @@ class LoginSerializer(TokenCreateSerializer):
 class EmailChangeSerializer(CurrentPasswordSerializer):
     """`POST /auth/users/set_email/` `{"current_password", "new_email"}`."""
 
-    new_email = serializers.EmailField(max_length=254)
+    new_email = email_field()
 
     def validate_new_email(self, value: str) -> str:
-        if value.lower() == self.context["request"].user.email.lower():
+        if email_key(value) == self.context["request"].user.email_canonical:
             raise serializers.ValidationError(_("This is already the address of your account."))
         return value
 
@@ -189,7 +196,7 @@ class RestAuthLoginSerializer(rest_auth.LoginSerializer):
     """dj-rest-auth login, `{"email", "password"}` only, with the account policy as its gate."""
 
     username = None
-    email = serializers.EmailField(max_length=254)
+    email = email_field()
     password = serializers.CharField(max_length=128, trim_whitespace=False, style=PASSWORD_STYLE)
 
     @staticmethod
@@ -211,7 +218,7 @@ class RestAuthRegisterSerializer(RegisterSerializer):
     """dj-rest-auth registration, `{"email", "password1", "password2"}` (no username)."""
 
     username = None
-    email = serializers.EmailField(max_length=254)
+    email = email_field()
     password1 = password_field()
     password2 = password_field()
 
@@ -238,7 +245,7 @@ class RestAuthRegisterSerializer(RegisterSerializer):
 class RestAuthPasswordResetSerializer(rest_auth.PasswordResetSerializer):
     """dj-rest-auth reset request: the same link and mail as djoser's (accounts.services)."""
 
-    email = serializers.EmailField(max_length=254)
+    email = email_field()
 
     def validate_email(self, value: str) -> str:
         return value

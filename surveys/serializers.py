@@ -7,6 +7,7 @@ client sending the wrong type gets a 400 naming the field rather than a silent c
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.addresses import validate_canonical_email
 from surveys.models import (
     CHOICE_TEXT_MAX_LENGTH,
     DEFAULT_SCALE_MAX,
@@ -41,6 +42,12 @@ class StrictCharField(serializers.CharField):
 
 
 class StrictEmailField(serializers.EmailField):
+    """An address: a JSON string with a canonical form (accounts.addresses)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validators", [validate_canonical_email])
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
