@@ -16,12 +16,12 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.core.cache import caches
 from django.db import connection
 from psycopg import sql
+from redis.exceptions import ConnectionError as RedisConnectionError
 from rest_framework.authtoken.models import Token
 
-from accounts.counters import CounterCache
+from accounts.counters import Counted, CounterCache, DatabaseCounters
 from tests.accounts.test_confirmation import API_LOGINS, api_login, session_login
 from tests.conftest import CommittingAPIClient, CommittingClient
 
@@ -76,7 +76,9 @@ def test_with_redis_down_throttles_keep_counting_in_the_database_cache(
     ]
 
     assert statuses == [HTTPStatus.OK, HTTPStatus.OK, HTTPStatus.TOO_MANY_REQUESTS]
-    assert caches["database"].get("throttle_login_127.0.0.1")
+    assert DatabaseCounters().get_many(["throttle_login_127.0.0.1"]) == {
+        "throttle_login_127.0.0.1": 3
+    }
 
 
 @pytest.mark.django_db
@@ -91,27 +93,40 @@ def test_with_redis_down_the_lockout_keeps_counting(redis_down, settings, confir
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
+class RecoveringRedis:
+    """A Redis store that refuses connections until `back` is set, then counts in a dict."""
+
+    def __init__(self) -> None:
+        self.back, self.values = False, {}
+
+    def increment(self, key: str, *, timeout: int, renew_below: int) -> Counted:
+        if not self.back:
+            raise RedisConnectionError("refused")
+        self.values[key] = self.values.get(key, 0) + 1
+        return Counted(self.values[key], timeout)
+
+
 @pytest.mark.django_db
-def test_counters_return_to_redis_once_it_answers_again(settings):
+def test_counters_return_to_redis_once_it_answers_again(settings, monkeypatch):
     """The fallback lasts COUNTER_CACHE_RETRY_SECONDS, then the shared cache is tried again."""
     now = [1000.0]
-    settings.CACHES = {**settings.CACHES, "flaky": UNREACHABLE_REDIS}
     settings.COUNTER_CACHE_RETRY_SECONDS = 30
-    counters = CounterCache("flaky", "database", clock=lambda: now[0])
-    counters.set("during-outage", 1)
-    locmem = "django.core.cache.backends.locmem.LocMemCache"
-    settings.CACHES = {**settings.CACHES, "flaky": {"BACKEND": locmem}}  # Redis is back
+    redis = RecoveringRedis()
+    counters = CounterCache(clock=lambda: now[0])
+    monkeypatch.setattr(counters, "primary_store", lambda: redis)
+    counters.increment("during-outage", timeout=60)
+    redis.back = True
 
-    counters.set("within-retry-interval", 1)
+    counters.increment("within-retry-interval", timeout=60)
     now[0] += 31
-    counters.set("after-retry-interval", 1)
+    counters.increment("after-retry-interval", timeout=60)
 
-    assert caches["database"].get_many(["during-outage", "within-retry-interval"]) == {
+    assert DatabaseCounters().get_many(["during-outage", "within-retry-interval"]) == {
         "during-outage": 1,
         "within-retry-interval": 1,
     }
-    assert caches["flaky"].get("after-retry-interval") == 1
-    assert caches["database"].get("after-retry-interval") is None
+    assert redis.values == {"after-retry-interval": 1}
+    assert DatabaseCounters().get_many(["after-retry-interval"]) == {}
 
 
 # --- PostgreSQL restarting under load, against real gunicorn workers ---

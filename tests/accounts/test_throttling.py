@@ -3,8 +3,8 @@
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
 
+from accounts.counters import counters
 from tests.accounts.conftest import DJOSER, login, token_client
 from tests.accounts.test_confirmation import API_LOGINS, api_login
 
@@ -25,7 +25,7 @@ def test_every_login_route_shares_one_throttle(api_client, rates, confirmed_user
         assert api_login(api_client, route, confirmed_user.email, password).status_code == 200
 
     assert_throttled(api_login(api_client, routes[3], confirmed_user.email, password))
-    assert cache.get("throttle_login_127.0.0.1")
+    assert counters.get("throttle_login_127.0.0.1") == 4
 
 
 def test_registration_is_throttled(api_client, rates, password, routes):
