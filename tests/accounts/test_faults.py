@@ -3,15 +3,9 @@
 recovery without restarting the workers)."""
 
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from http import HTTPStatus
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -24,8 +18,9 @@ from rest_framework.authtoken.models import Token
 from accounts.counters import Counted, CounterCache, DatabaseCounters
 from tests.accounts.test_confirmation import API_LOGINS, api_login, session_login
 from tests.conftest import CommittingAPIClient, CommittingClient
+from tests.gunicorn import gunicorn as serve
+from tests.gunicorn import request
 
-ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE_REDIS = {
     "BACKEND": "django_redis.cache.RedisCache",
     "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: refused at once
@@ -130,28 +125,6 @@ def test_counters_return_to_redis_once_it_answers_again(settings, monkeypatch):
 
 
 # --- PostgreSQL restarting under load, against real gunicorn workers ---
-def free_port() -> int:
-    """A free port in the range given to these tests (8600-8699)."""
-    for port in range(8600, 8700):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError("no free port in 8600-8699")
-
-
-def request(url: str, data: bytes | None = None, token: str | None = None) -> int:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Token {token}"
-    try:
-        with urllib.request.urlopen(
-            urllib.request.Request(url, data=data, headers=headers), timeout=10
-        ) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def allow_connections(database: str, allowed: bool, *, keep_pid: int) -> None:
     """As the server's administrator: let the database take connections or not; refusing them
     also ends every open one (but `keep_pid`), as a restart would."""
@@ -171,41 +144,8 @@ def allow_connections(database: str, allowed: bool, *, keep_pid: int) -> None:
 
 @pytest.fixture
 def gunicorn(transactional_db):
-    port = free_port()
-    database = connection.settings_dict["NAME"]
-    environment = {
-        **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)},
-        "DJANGO_SETTINGS_MODULE": "settings.base",
-        "DEBUG": "0",
-        "SECRET_KEY": "fault-test-secret-key-long-enough-0123456789abcdefghijklmnop",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "EMAIL_URL": "locmem:",
-        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{database}",
-        "CONN_MAX_AGE": "60",
-        "THROTTLE_LOGIN": "100000/min",
-    }
-    command = [sys.executable, "-m", "gunicorn", "settings.wsgi:application", "--workers", "2"]
-    command += ["--threads", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    server = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if request(f"{base}/health/live/") == HTTPStatus.OK:
-                    break
-            except OSError:
-                time.sleep(0.1)
+    with serve() as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 @pytest.mark.postgres
