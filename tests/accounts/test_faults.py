@@ -61,7 +61,7 @@ def test_with_redis_down_session_login_registration_and_tokens_work(
 
 
 @pytest.mark.django_db
-def test_with_redis_down_throttles_keep_counting_in_the_database_cache(
+def test_with_redis_down_throttles_keep_counting_in_the_database(
     redis_down, confirmed_user, password
 ):
     redis_down(login="2/min")
