@@ -108,11 +108,14 @@ def logged_in(sender, request, user, **kwargs) -> None:
 def login_failed(sender, credentials: dict, request=None, **kwargs) -> None:
     """`credentials` arrive with the password masked; only the address is kept."""
     refused_by_lock = bool(request is not None and getattr(request, "lockout_refused", False))
+    # A current password asked again (accounts.step_up) fails as a login of the account does.
+    step_up = bool(request is not None and getattr(request, "step_up", False))
+    details = ["current password" if step_up else "", "locked" if refused_by_lock else ""]
     audit_record(
         Event.LOGIN,
         outcome=Outcome.FAILURE,
         target=lockout_username(request, credentials) or "",
-        detail="locked" if refused_by_lock else "",
+        detail=", ".join(filter(None, details)),
         request=request,
     )
 

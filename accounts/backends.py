@@ -1,7 +1,12 @@
 """Authentication backends: every password and REMOTE_USER login reaches the account policy here."""
 
+from axes.exceptions import AxesBackendPermissionDenied
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_credentials
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend, RemoteUserBackend
 
+from accounts.lockout import attempt_release, attempt_reserve
 from accounts.policy import account_can_log_in
 
 
@@ -11,7 +16,29 @@ class AccountBackend(ModelBackend):
     djoser's token and JWT logins, dj-rest-auth, /api-token-auth/, allauth's and the admin's
     login pages all call `authenticate(request, ...)`, and session users are re-checked on every
     request through `get_user`, so this one method decides for all of them.
+
+    Every password it checks is first counted as a failed login (accounts.lockout
+    `attempt_reserve`): an attempt the lockout refuses is never checked, and a right password
+    takes its count back. axes' backend before this one refuses an account already locked
+    without counting anything.
     """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None or password is None or not settings.AXES_ENABLED:
+            return super().authenticate(request, username, password, **kwargs)
+        AxesProxyHandler.update_request(request)
+        if not attempt_reserve(request, get_credentials(username, **kwargs)):
+            request.axes_locked_out = True
+            # authenticate() stops here and signals the failure; the answer is the lockout's.
+            raise AxesBackendPermissionDenied("locked out before the password was checked")
+        try:
+            user = super().authenticate(request, username, password, **kwargs)
+        except BaseException:
+            attempt_release(request)  # no answer about the password was given
+            raise
+        if user is not None:
+            attempt_release(request)
+        return user
 
     def user_can_authenticate(self, user) -> bool:
         return account_can_log_in(user)

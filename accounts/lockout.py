@@ -56,6 +56,12 @@ class LockoutHandler(AbstractAxesHandler, AxesBaseHandler):
     locks at once (that attempt already gets the lockout answer), and attempts refused while
     locked are neither counted nor extend the lock — no password was tried — so the lock ends
     by itself `AXES_COOLOFF_TIME` after the failure that set it.
+
+    A password login is counted before its password is checked (`attempt_reserve`, called by
+    accounts.backends.AccountBackend): reading the counters, checking the password and then
+    counting would let every guess that arrives while the others are being checked through.
+    A failure's count is its reservation; `user_login_failed` counts only failures that had
+    none (an attempt without a password).
     """
 
     def counters(self, request, credentials: dict | None) -> list[tuple[str, int]]:
@@ -84,10 +90,13 @@ class LockoutHandler(AbstractAxesHandler, AxesBaseHandler):
         if request.axes_locked_out:
             request.lockout_refused = True  # refused by the lock before any password check
             return
-        locked = False
-        for key, limit in self.counters(request, credentials):
-            locked |= count_failure(key) >= limit
-        if locked:
+        reserved = attempt_reservation(request)
+        if reserved is None:  # no password was checked: nothing was reserved
+            reserved = [
+                (key, count_failure(key), limit)
+                for key, limit in self.counters(request, credentials)
+            ]
+        if any(count >= limit for _key, count, limit in reserved):
             request.axes_locked_out = True
             user_locked_out.send(
                 "axes",
@@ -121,16 +130,43 @@ class LockoutHandler(AbstractAxesHandler, AxesBaseHandler):
 
 
 def count_failure(key: str) -> int:
-    timeout = cooloff_seconds()
-    if counters.add(key, 1, timeout):
-        return 1
-    try:
-        count = counters.incr(key)
-    except ValueError:  # expired between add() and incr()
-        counters.set(key, 1, timeout)
-        return 1
-    counters.touch(key, timeout)
-    return count
+    return counters.increment(key, timeout=cooloff_seconds(), extend=True).value
+
+
+def attempt_reserve(request: HttpRequest, credentials: dict[str, Any]) -> bool:
+    """Count a login attempt before its password is checked; False: locked, do not check it.
+
+    Each counter is incremented atomically (accounts.counters), so with N attempts left at most
+    N concurrent attempts pass, however many arrive at once. One that finds a counter past its
+    limit is refused unchecked, and takes back what it reserved. A refused attempt does not
+    move the lock's end; its account counter may have been renewed when only the address was
+    locked.
+    """
+    reserved: list[tuple[str, int, int]] = []
+    for key, limit in LockoutHandler().counters(request, credentials):
+        counted = counters.increment(key, timeout=cooloff_seconds(), extend=True, limit=limit)
+        reserved.append((key, counted.value, limit))
+        if counted.value > limit:
+            for held, _count, _limit in reserved:
+                counters.release(held)
+            return False
+    request.lockout_reserved = reserved  # type: ignore[attr-defined]
+    return True
+
+
+def attempt_reservation(request: Any) -> list[tuple[str, int, int]] | None:
+    """Take the reservation of the attempt under way: (key, count, limit) per counter."""
+    reserved = getattr(request, "lockout_reserved", None)
+    if reserved is not None:
+        del request.lockout_reserved
+    return reserved
+
+
+def attempt_release(request: Any) -> None:
+    """The password was right: the attempt is no failure, its reservation is taken back. (A
+    login's success then resets the account's counter, `user_logged_in`.)"""
+    for key, _count, _limit in attempt_reservation(request) or []:
+        counters.release(key)
 
 
 def lockout_lift(*, email: str) -> None:

@@ -25,22 +25,13 @@ def mail_cap_allows(*, kind: MailKind, email: str) -> bool:
     """Count one mail of `kind` to `email`; False once the cap for the hour is reached.
 
     The window runs an hour from the last mail allowed, so no hour ever holds more than the
-    cap. A refusal writes nothing (the database cache's `incr` would reset the key's timeout);
-    after an `incr` the `touch` sets the hour again, alike in both caches.
+    cap: an allowed mail moves the counter's end an hour on, a refused one leaves it where it
+    was (one atomic increment either way, so concurrent requests never pass the cap).
     MAIL_CAP_PER_HOUR=0 turns the cap off.
     """
     cap = settings.MAIL_CAP_PER_HOUR
     if cap <= 0:
         return True
     key = cap_key(kind=kind, email=email)
-    if counters.add(key, 1, WINDOW_SECONDS):
-        return True
-    if (counters.get(key) or 0) >= cap:
-        return False
-    try:
-        count = counters.incr(key)
-    except ValueError:  # expired since add()
-        counters.set(key, 1, WINDOW_SECONDS)
-        return True
-    counters.touch(key, WINDOW_SECONDS)
-    return count <= cap
+    counted = counters.increment(key, timeout=WINDOW_SECONDS, extend=True, limit=cap)
+    return counted.value <= cap

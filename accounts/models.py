@@ -228,3 +228,21 @@ class PendingEmailChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.new_email}"
+
+
+class Counter(models.Model):
+    """A throttle or failed-login counter kept in the database (accounts.counters), when there is
+    no Redis or it cannot be reached: one row per key, changed by single statements only, so
+    concurrent workers never lose a count. A row past `expires_at` counts as absent."""
+
+    key = models.CharField(_("key"), max_length=255, primary_key=True)
+    value = models.BigIntegerField(_("value"), default=0)
+    # Seconds since the epoch: compared with the Python clock in one statement on every backend.
+    expires_at = models.FloatField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

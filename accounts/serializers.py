@@ -19,6 +19,7 @@ from accounts.jwt_sessions import SessionRefreshToken, token_sid
 from accounts.models import User
 from accounts.policy import account_can_log_in
 from accounts.selectors import AccountLinkError, password_reset_link_user
+from accounts.step_up import current_password_check
 from accounts.validators import PASSWORD_MAX_LENGTH
 
 PASSWORD_STYLE = {"input_type": "password"}
@@ -142,12 +143,15 @@ class DjoserPasswordResetConfirmSerializer(UidTokenSerializer):
 class CurrentPasswordSerializer(serializers.Serializer):
     """djoser's routes that ask for the current password (set_password, set_email, deleting
     the account). The password is checked once every field is valid: a request with an
-    oversized or missing field is refused without hashing anything."""
+    oversized or missing field is refused without hashing anything. It is checked as a login
+    is (accounts.step_up): throttled, counted by the lockout, audited."""
 
     current_password = password_field()
 
     def validate(self, attrs):
-        if not self.context["request"].user.check_password(attrs["current_password"]):
+        request = self.context["request"]
+        password = attrs["current_password"]
+        if not current_password_check(request=request, user=request.user, password=password):
             raise serializers.ValidationError(
                 {"current_password": [djoser_settings.CONSTANTS.messages.INVALID_PASSWORD_ERROR]}
             )
@@ -289,7 +293,8 @@ class RestAuthPasswordChangeSerializer(rest_auth.PasswordChangeSerializer):
         return value
 
     def validate(self, attrs):
-        if not self.user.check_password(attrs["old_password"]):
+        password = attrs["old_password"]
+        if not current_password_check(request=self.request, user=self.user, password=password):
             message = _("Your old password was entered incorrectly. Please enter it again.")
             raise serializers.ValidationError({"old_password": [message]})
         return super().validate(attrs)

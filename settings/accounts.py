@@ -43,7 +43,8 @@ if _DEBUG:
 if REMOTE_USER_AUTH:
     API_AUTHENTICATION_CLASSES.append("rest_framework.authentication.RemoteUserAuthentication")
 
-# Scoped rates (README "Throttle rates"); counters live in the default cache, shared by workers.
+# Scoped rates (README "Throttle rates"), each a fixed window counted atomically in Redis, or in
+# the database without it (accounts/counters.py), shared by workers.
 # Per client address. Under DEBUG=1 (`make run`: one developer, or a test suite driving the
 # service from 127.0.0.1) every request comes from one address, and production rates would
 # answer 429 after ten sign-ups; the per-account lockout below keeps its production limit there.
@@ -88,7 +89,7 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 
 # --- counter cache --- accounts/counters.py
 # Seconds before an unreachable REDIS_URL is tried again; meanwhile throttles and the lockout
-# count in the database cache.
+# count in the database (the accounts_counter table).
 COUNTER_CACHE_RETRY_SECONDS = env.int("COUNTER_CACHE_RETRY_SECONDS", default=30)
 
 # --- token cache --- accounts/token_cache.py

@@ -109,8 +109,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache --- https://docs.djangoproject.com/en/5.2/topics/cache/
-# Throttles, lockout counters and token caches must be shared by every worker process, so the
-# embedded default is the database cache (its table is created by `migrate`), not locmem.
+# Token caches must be shared by every worker process, so the embedded default is the database
+# cache (its table is created by `migrate`), not locmem. Throttle and lockout counters are in
+# Redis when it is configured, otherwise in a table of their own (accounts/counters.py).
 REDIS_URL = env.str("REDIS_URL", default="")
 DATABASE_CACHE = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -313,19 +313,6 @@ def _addresses_unique(emails: Sequence[str]) -> list[str]:
 REINVITE_QUIET = timedelta(hours=24)
 
 
-def _counter_add(key: str, delta: int, timeout: int) -> int:
-    """Add to a counter of the counter cache (accounts.counters) and return its new value."""
-    if counters.add(key, delta, timeout):
-        return delta
-    try:
-        total = counters.incr(key, delta)
-    except ValueError:  # expired since add()
-        counters.set(key, delta, timeout)
-        return delta
-    counters.touch(key, timeout)  # the database cache's incr resets the timeout
-    return total
-
-
 def invitation_quota_take(*, owner: User, count: int) -> None:
     """Count `count` invitation mails against the owner's hourly and daily limits, or raise
     InvitationLimitReached having counted nothing.
@@ -340,15 +327,15 @@ def invitation_quota_take(*, owner: User, count: int) -> None:
         ("hour", 3600, settings.SURVEY_INVITATIONS_PER_HOUR),
         ("day", 24 * 3600, settings.SURVEY_INVITATIONS_PER_DAY),
     )
-    taken: list[tuple[str, int]] = []
+    taken: list[str] = []
     for name, seconds, limit in limits:
         start = now - now % seconds
         left = max(1, math.ceil(start + seconds - now))
         key = f"survey-invitations:{owner.pk}:{name}:{int(start)}"
-        taken.append((key, left))
-        if _counter_add(key, count, left) > limit:
-            for counted, timeout in taken:
-                _counter_add(counted, -count, timeout)
+        taken.append(key)
+        if counters.increment(key, timeout=left, amount=count).value > limit:
+            for counted in taken:
+                counters.release(counted, count)
             raise InvitationLimitReached(retry_after=left)
 
 

@@ -3,29 +3,24 @@
 recovery without restarting the workers)."""
 
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from http import HTTPStatus
-from pathlib import Path
 
 import psycopg
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.core.cache import caches
 from django.db import connection
 from psycopg import sql
+from redis.exceptions import ConnectionError as RedisConnectionError
 from rest_framework.authtoken.models import Token
 
-from accounts.counters import CounterCache
+from accounts.counters import Counted, CounterCache, DatabaseCounters
 from tests.accounts.test_confirmation import API_LOGINS, api_login, session_login
 from tests.conftest import CommittingAPIClient, CommittingClient
+from tests.gunicorn import gunicorn as serve
+from tests.gunicorn import request
 
-ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE_REDIS = {
     "BACKEND": "django_redis.cache.RedisCache",
     "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: refused at once
@@ -66,7 +61,7 @@ def test_with_redis_down_session_login_registration_and_tokens_work(
 
 
 @pytest.mark.django_db
-def test_with_redis_down_throttles_keep_counting_in_the_database_cache(
+def test_with_redis_down_throttles_keep_counting_in_the_database(
     redis_down, confirmed_user, password
 ):
     redis_down(login="2/min")
@@ -76,7 +71,9 @@ def test_with_redis_down_throttles_keep_counting_in_the_database_cache(
     ]
 
     assert statuses == [HTTPStatus.OK, HTTPStatus.OK, HTTPStatus.TOO_MANY_REQUESTS]
-    assert caches["database"].get("throttle_login_127.0.0.1")
+    assert DatabaseCounters().get_many(["throttle_login_127.0.0.1"]) == {
+        "throttle_login_127.0.0.1": 3
+    }
 
 
 @pytest.mark.django_db
@@ -91,52 +88,43 @@ def test_with_redis_down_the_lockout_keeps_counting(redis_down, settings, confir
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
+class RecoveringRedis:
+    """A Redis store that refuses connections until `back` is set, then counts in a dict."""
+
+    def __init__(self) -> None:
+        self.back, self.values = False, {}
+
+    def increment(self, key: str, *, timeout: int, renew_below: int, amount: int) -> Counted:
+        if not self.back:
+            raise RedisConnectionError("refused")
+        self.values[key] = self.values.get(key, 0) + amount
+        return Counted(self.values[key], timeout)
+
+
 @pytest.mark.django_db
-def test_counters_return_to_redis_once_it_answers_again(settings):
+def test_counters_return_to_redis_once_it_answers_again(settings, monkeypatch):
     """The fallback lasts COUNTER_CACHE_RETRY_SECONDS, then the shared cache is tried again."""
     now = [1000.0]
-    settings.CACHES = {**settings.CACHES, "flaky": UNREACHABLE_REDIS}
     settings.COUNTER_CACHE_RETRY_SECONDS = 30
-    counters = CounterCache("flaky", "database", clock=lambda: now[0])
-    counters.set("during-outage", 1)
-    locmem = "django.core.cache.backends.locmem.LocMemCache"
-    settings.CACHES = {**settings.CACHES, "flaky": {"BACKEND": locmem}}  # Redis is back
+    redis = RecoveringRedis()
+    counters = CounterCache(clock=lambda: now[0])
+    monkeypatch.setattr(counters, "primary_store", lambda: redis)
+    counters.increment("during-outage", timeout=60)
+    redis.back = True
 
-    counters.set("within-retry-interval", 1)
+    counters.increment("within-retry-interval", timeout=60)
     now[0] += 31
-    counters.set("after-retry-interval", 1)
+    counters.increment("after-retry-interval", timeout=60)
 
-    assert caches["database"].get_many(["during-outage", "within-retry-interval"]) == {
+    assert DatabaseCounters().get_many(["during-outage", "within-retry-interval"]) == {
         "during-outage": 1,
         "within-retry-interval": 1,
     }
-    assert caches["flaky"].get("after-retry-interval") == 1
-    assert caches["database"].get("after-retry-interval") is None
+    assert redis.values == {"after-retry-interval": 1}
+    assert DatabaseCounters().get_many(["after-retry-interval"]) == {}
 
 
 # --- PostgreSQL restarting under load, against real gunicorn workers ---
-def free_port() -> int:
-    """A free port in the range given to these tests (8600-8699)."""
-    for port in range(8600, 8700):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError("no free port in 8600-8699")
-
-
-def request(url: str, data: bytes | None = None, token: str | None = None) -> int:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Token {token}"
-    try:
-        with urllib.request.urlopen(
-            urllib.request.Request(url, data=data, headers=headers), timeout=10
-        ) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 def allow_connections(database: str, allowed: bool, *, keep_pid: int) -> None:
     """As the server's administrator: let the database take connections or not; refusing them
     also ends every open one (but `keep_pid`), as a restart would."""
@@ -156,41 +144,8 @@ def allow_connections(database: str, allowed: bool, *, keep_pid: int) -> None:
 
 @pytest.fixture
 def gunicorn(transactional_db):
-    port = free_port()
-    database = connection.settings_dict["NAME"]
-    environment = {
-        **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)},
-        "DJANGO_SETTINGS_MODULE": "settings.base",
-        "DEBUG": "0",
-        "SECRET_KEY": "fault-test-secret-key-long-enough-0123456789abcdefghijklmnop",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "EMAIL_URL": "locmem:",
-        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{database}",
-        "CONN_MAX_AGE": "60",
-        "THROTTLE_LOGIN": "100000/min",
-    }
-    command = [sys.executable, "-m", "gunicorn", "settings.wsgi:application", "--workers", "2"]
-    command += ["--threads", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    server = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if request(f"{base}/health/live/") == HTTPStatus.OK:
-                    break
-            except OSError:
-                time.sleep(0.1)
+    with serve() as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 @pytest.mark.postgres

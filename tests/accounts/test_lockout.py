@@ -56,7 +56,7 @@ def lockout(settings, rates):
 
 @pytest.fixture
 def clock_cache(settings):
-    """Counters in the database cache, whose entries expire on the Python clock that
+    """Counters in the database (no Redis), whose entries expire on the Python clock that
     time-machine moves; Redis expires keys on its own clock."""
     settings.CACHES = {**settings.CACHES, "default": settings.CACHES["database"]}
 

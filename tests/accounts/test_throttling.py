@@ -1,10 +1,12 @@
 """Scoped throttles (429 with Retry-After, state in the shared cache) and the axes lockout."""
 
+from datetime import datetime, timedelta
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
+import time_machine
 
+from accounts.counters import counters
 from tests.accounts.conftest import DJOSER, login, token_client
 from tests.accounts.test_confirmation import API_LOGINS, api_login
 
@@ -25,7 +27,7 @@ def test_every_login_route_shares_one_throttle(api_client, rates, confirmed_user
         assert api_login(api_client, route, confirmed_user.email, password).status_code == 200
 
     assert_throttled(api_login(api_client, routes[3], confirmed_user.email, password))
-    assert cache.get("throttle_login_127.0.0.1")
+    assert counters.get("throttle_login_127.0.0.1") == 4
 
 
 def test_registration_is_throttled(api_client, rates, password, routes):
@@ -119,3 +121,21 @@ def test_a_locked_account_gets_a_page_on_the_browser_login(
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert response["Content-Type"].startswith("text/html")
     assert b"Too many failed login attempts" in response.content
+
+
+def test_retry_after_is_the_time_left_in_the_window(
+    api_client, rates, settings, confirmed_user, password
+):
+    settings.CACHES = {**settings.CACHES, "default": settings.CACHES["database"]}  # Python clock
+    rates(login="2/min")
+    with time_machine.travel(datetime(2030, 1, 1, 12, 0), tick=False) as clock:
+        for _ in range(2):
+            assert login(api_client, DJOSER, confirmed_user.email, password).status_code == 200
+        clock.shift(timedelta(seconds=20))
+        throttled = login(api_client, DJOSER, confirmed_user.email, password)
+        clock.shift(timedelta(seconds=40))
+        next_window = login(api_client, DJOSER, confirmed_user.email, password)
+
+    assert_throttled(throttled)
+    assert throttled["Retry-After"] == "40"
+    assert next_window.status_code == HTTPStatus.OK

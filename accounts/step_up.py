@@ -1,0 +1,29 @@
+"""Step-up checks: a signed-in account's current password, asked again, is a login attempt."""
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+
+from accounts.models import User
+from accounts.throttling import throttle_by_address
+
+
+def current_password_check(*, request: Any, user: User, password: str) -> bool:
+    """Whether `password` is `user`'s, checked exactly as a login of that account would be.
+
+    A stolen token must not turn a route that asks for the current password (changing the
+    password or the address, deleting the account) into an unlimited guessing oracle: the
+    request shares the login routes' `login` throttle (per client address; 429 past it), a
+    wrong password counts as a failed login of the account (accounts.lockout; the audit log
+    records it as a failed login, detail "current password"), and while the account is
+    locked even the right password is refused — the lockout's 429 with Retry-After, answered
+    by axes' middleware from the flag `authenticate` sets on the request.
+    """
+    throttle_by_address(request, "login")
+    django_request = getattr(request, "_request", request)  # the one axes' middleware reads
+    django_request.step_up = True
+    try:
+        checked = authenticate(django_request, email=user.email, password=password)
+    finally:
+        del django_request.step_up
+    return checked is not None and checked.pk == user.pk
