@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.state import token_backend
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from rest_framework_simplejwt.tokens import RefreshToken, Token
 
 from accounts.models import EndedJwtSession
@@ -70,3 +71,13 @@ class SessionRefreshToken(RefreshToken):
         sid = token_sid(self)
         if sid is not None and ended(sid).exists():
             raise TokenError(REVOKED)
+
+    def blacklist(self) -> BlacklistedToken:
+        """Claim the token before a refresh issues the next pair (simplejwt's refresh calls this
+        first): its blacklist row is unique, so of concurrent refreshes of one token exactly one
+        inserts it and the others are refused as for a blacklisted token. The refresh serializer
+        runs this in its transaction, so a refresh that fails later leaves the token unused."""
+        blacklisted, created = super().blacklist()
+        if not created:
+            raise TokenError(REVOKED)
+        return blacklisted

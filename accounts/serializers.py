@@ -5,6 +5,7 @@ from dj_rest_auth.registration.serializers import RegisterSerializer
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from djoser.conf import settings as djoser_settings
 from djoser.serializers import TokenCreateSerializer
@@ -334,14 +335,17 @@ class ObtainTokenSerializer(AuthTokenSerializer):
 
 class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
     """simplejwt's refresh, answering 401 (not 500) when the token's account was deleted, and
-    401 as for a blacklisted token when its session was ended by a logout."""
+    401 as for a blacklisted token when its session was ended by a logout. One refresh token
+    makes one new pair: the token is claimed (`SessionRefreshToken.blacklist`) in the same
+    transaction that issues the pair, so of concurrent uses only one succeeds."""
 
     refresh = serializers.CharField(max_length=JWT_MAX_LENGTH)
     token_class = SessionRefreshToken
 
     def validate(self, attrs):
         try:
-            return super().validate(attrs)
+            with transaction.atomic():
+                return super().validate(attrs)
         except User.DoesNotExist as error:
             raise exceptions.AuthenticationFailed(
                 self.error_messages["no_active_account"], "no_active_account"
