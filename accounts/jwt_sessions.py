@@ -11,6 +11,7 @@ one at its next refresh.
 
 import secrets
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.db.models import Exists, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -77,7 +78,9 @@ class SessionRefreshToken(RefreshToken):
         first): its blacklist row is unique, so of concurrent refreshes of one token exactly one
         inserts it and the others are refused as for a blacklisted token. The refresh serializer
         runs this in its transaction, so a refresh that fails later leaves the token unused."""
-        blacklisted, created = super().blacklist()
+        claimed = super().blacklist()
+        # simplejwt returns get_or_create's (row, created) pair, whatever its annotation says.
+        _row, created = cast(tuple[BlacklistedToken, bool], claimed)
         if not created:
             raise TokenError(REVOKED)
-        return blacklisted
+        return claimed

@@ -6,6 +6,8 @@ sections here, or in `settings/<integration>.py` once they grow.
 
 import warnings
 
+from csp.constants import NONCE, NONE, SELF
+
 from settings.accounts import ACCOUNT_REST_FRAMEWORK
 from settings.env import BASE_DIR, csv_list, env, refuse_to_start
 
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "accounts",
     "emails",
     "surveys",
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -198,6 +202,22 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# django-csp, on every response: only this origin's scripts, styles and images; no plugins, no
+# <base>, forms post here only, and no page may be framed. A template's own inline <style> or
+# <script> runs only with the response's nonce (`nonce="{{ request.csp_nonce }}"`), which the
+# header names only when the page used it. The API docs widen it for their bundles
+# (settings/docs.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
