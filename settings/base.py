@@ -232,13 +232,16 @@ LOGGING = {
 }
 
 # --- Django REST framework --- https://www.django-rest-framework.org/api-guide/settings/
+# The browsable API (HTML for a browser's Accept) is a development aid: off in production unless
+# the operator turns it on. The API docs (/api/docs/) are the browser's way in.
+BROWSABLE_API = env.bool("BROWSABLE_API", default=DEBUG)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if BROWSABLE_API else []),
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "accounts.negotiation.ContentNegotiation",
     # Authentication order, throttles and JSON errors of the account routes (settings/accounts.py).

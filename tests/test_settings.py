@@ -26,6 +26,7 @@ TEST_ONLY_VARIABLES = (
     "DATABASE_URL",
     "REDIS_URL",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "BROWSABLE_API",
 )
 
 
@@ -184,3 +185,38 @@ def test_rates_from_the_environment_win_in_development():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "5/min"
     assert result.stdout.split()[3] == "50"
+
+
+# A browser's Accept header, and one asking for HTML only, to an API route.
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+API_ANSWER_CODE = f"""
+import django
+django.setup()
+from django.test import Client
+for accept in ({BROWSER_ACCEPT!r}, "text/html"):
+    response = Client().get(
+        "/auth/users/me/", HTTP_ACCEPT=accept, HTTP_HOST="canvass.example.org", secure=True
+    )
+    print(response.status_code, response["Content-Type"].split(";")[0])
+"""
+
+
+@pytest.mark.parametrize(
+    ("env", "html"),
+    [
+        ({}, False),
+        ({"BROWSABLE_API": "1"}, True),
+        ({"DEBUG": "1"}, True),
+        ({"DEBUG": "1", "BROWSABLE_API": "0"}, False),
+    ],
+    ids=["production", "production-opted-in", "debug", "debug-opted-out"],
+)
+def test_the_browsable_api_is_off_without_debug_unless_asked_for(env, html):
+    result = run_python(API_ANSWER_CODE, **{**PROD_ENV, "DATABASE_URL": "sqlite://:memory:", **env})
+
+    assert result.returncode == 0, result.stderr
+    answers = result.stdout.split("\n")[:2]
+    if html:
+        assert answers == ["401 text/html", "401 text/html"]
+    else:  # JSON, or 406 (in JSON) for a client that accepts nothing but HTML
+        assert answers == ["401 application/json", "406 application/json"]
