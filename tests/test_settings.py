@@ -1,8 +1,10 @@
 """Settings read from the environment: refusing to start, URL switches, deploy checks."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -220,3 +222,34 @@ def test_the_browsable_api_is_off_without_debug_unless_asked_for(env, html):
         assert answers == ["401 text/html", "401 text/html"]
     else:  # JSON, or 406 (in JSON) for a client that accepts nothing but HTML
         assert answers == ["401 application/json", "406 application/json"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("entry_point", ["settings.wsgi:application", "settings.asgi:application"])
+def test_gunicorn_without_secret_key_stops_with_one_line(entry_point):
+    """Its workers refuse to start; the master stops too, instead of restarting them forever."""
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
+    command = [sys.executable, "-m", "gunicorn", entry_point, "--bind", f"127.0.0.1:{free_port()}"]
+    command += ["--no-control-socket"]
+    if entry_point.startswith("settings.asgi"):
+        command += ["--worker-class", "asgi"]
+    started = time.monotonic()
+
+    result = subprocess.run(
+        command, cwd=ROOT, env={**clean, "DEBUG": "0"}, capture_output=True, text=True, timeout=30
+    )
+
+    assert time.monotonic() - started < 10
+    assert result.returncode != 0
+    lines = result.stderr.splitlines()
+    refusals = [line for line in lines if line.startswith("Canvass refuses to start:")]
+    assert refusals == [
+        "Canvass refuses to start: SECRET_KEY is not set (set SECRET_KEY, or DEBUG=1 for "
+        "development)"
+    ]
+    assert not [line for line in lines if line.startswith("Traceback")]
