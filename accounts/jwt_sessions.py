@@ -11,12 +11,14 @@ one at its next refresh.
 
 import secrets
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.db.models import Exists, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.state import token_backend
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from rest_framework_simplejwt.tokens import RefreshToken, Token
 
 from accounts.models import EndedJwtSession
@@ -70,3 +72,15 @@ class SessionRefreshToken(RefreshToken):
         sid = token_sid(self)
         if sid is not None and ended(sid).exists():
             raise TokenError(REVOKED)
+
+    def blacklist(self) -> BlacklistedToken:
+        """Claim the token before a refresh issues the next pair (simplejwt's refresh calls this
+        first): its blacklist row is unique, so of concurrent refreshes of one token exactly one
+        inserts it and the others are refused as for a blacklisted token. The refresh serializer
+        runs this in its transaction, so a refresh that fails later leaves the token unused."""
+        claimed = super().blacklist()
+        # simplejwt returns get_or_create's (row, created) pair, whatever its annotation says.
+        _row, created = cast(tuple[BlacklistedToken, bool], claimed)
+        if not created:
+            raise TokenError(REVOKED)
+        return claimed

@@ -146,13 +146,14 @@ class TokenVerifyViewExtension(OpenApiViewExtension):
 
         return extend_schema_view(
             post=extend_schema(
-                description="`200 {}` when the token (access or refresh) is valid; `400` "
-                "when it is a blacklisted refresh token or of a session ended by a logout.",
+                description="`200 {}` when the token (access or refresh) would be accepted; "
+                '`401 {"detail", "code": "token_not_valid"}` when authentication would refuse '
+                "it, as for a malformed or expired token.",
                 responses={
                     200: OpenApiResponse(
                         OpenApiTypes.OBJECT, description="Valid; an empty object."
                     ),
-                    401: OpenApiResponse(description="The token is malformed or expired."),
+                    401: INVALID_JWT,
                 },
             )
         )(TokenVerifyView)

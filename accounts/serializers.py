@@ -5,17 +5,22 @@ from dj_rest_auth.registration.serializers import RegisterSerializer
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from djoser.conf import settings as djoser_settings
 from djoser.serializers import TokenCreateSerializer
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework_simplejwt import serializers as jwt_serializers
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from rest_framework_simplejwt.tokens import UntypedToken
 
 from accounts import jwt_sessions, services
 from accounts.addresses import email_key, validate_canonical_email
-from accounts.jwt_sessions import SessionRefreshToken, token_sid
+from accounts.authentication import JWTAuthentication
+from accounts.jwt_sessions import SessionRefreshToken
 from accounts.models import User
 from accounts.policy import account_can_log_in
 from accounts.selectors import AccountLinkError, password_reset_link_user
@@ -346,14 +351,17 @@ class ObtainTokenSerializer(AuthTokenSerializer):
 
 class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
     """simplejwt's refresh, answering 401 (not 500) when the token's account was deleted, and
-    401 as for a blacklisted token when its session was ended by a logout."""
+    401 as for a blacklisted token when its session was ended by a logout. One refresh token
+    makes one new pair: the token is claimed (`SessionRefreshToken.blacklist`) in the same
+    transaction that issues the pair, so of concurrent uses only one succeeds."""
 
     refresh = serializers.CharField(max_length=JWT_MAX_LENGTH)
     token_class = SessionRefreshToken
 
     def validate(self, attrs):
         try:
-            return super().validate(attrs)
+            with transaction.atomic():
+                return super().validate(attrs)
         except User.DoesNotExist as error:
             raise exceptions.AuthenticationFailed(
                 self.error_messages["no_active_account"], "no_active_account"
@@ -361,14 +369,22 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
 
 
 class TokenVerifySerializer(jwt_serializers.TokenVerifySerializer):
-    """simplejwt's verify, with the token bounded in length like every other input; a token of
-    a session ended by a logout is refused as a blacklisted one is."""
+    """simplejwt's verify, with the token bounded in length like every other input, answering
+    as authentication would: a token it refuses (blacklisted, of a session ended by a logout,
+    issued before a password change, of an account deleted or unable to log in) is
+    `401 token_not_valid`, as an invalid one is."""
 
     token = serializers.CharField(max_length=JWT_MAX_LENGTH, write_only=True)
 
     def validate(self, attrs):
-        data = super().validate(attrs)
-        sid = token_sid(UntypedToken(attrs["token"]))
-        if sid is not None and jwt_sessions.ended(sid).exists():
-            raise serializers.ValidationError(jwt_sessions.REVOKED)
-        return data
+        token = UntypedToken(attrs["token"])  # signature and expiry: TokenError, answered 401
+        jti = token.get(jwt_settings.JTI_CLAIM)
+        if BlacklistedToken.objects.filter(token__jti=jti).exists():
+            raise TokenError(jwt_sessions.REVOKED)
+        try:
+            JWTAuthentication().get_user(token)
+        except exceptions.AuthenticationFailed as error:
+            # simplejwt's failures carry {"detail", "code"}: keep the message, not the code.
+            detail = error.detail.get("detail") if isinstance(error.detail, dict) else error.detail
+            raise InvalidToken(str(detail)) from error
+        return {}

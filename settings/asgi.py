@@ -4,6 +4,9 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from settings.env import server_stops_on_refusal
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.base")
 
-application = get_asgi_application()
+with server_stops_on_refusal():  # a worker that cannot start stops the whole server
+    application = get_asgi_application()

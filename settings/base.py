@@ -6,6 +6,8 @@ sections here, or in `settings/<integration>.py` once they grow.
 
 import warnings
 
+from csp.constants import NONCE, NONE, SELF
+
 from settings.accounts import ACCOUNT_REST_FRAMEWORK
 from settings.env import BASE_DIR, csv_list, env, refuse_to_start
 
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "accounts",
     "emails",
     "surveys",
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -199,6 +203,22 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# django-csp, on every response: only this origin's scripts, styles and images; no plugins, no
+# <base>, forms post here only, and no page may be framed. A template's own inline <style> or
+# <script> runs only with the response's nonce (`nonce="{{ request.csp_nonce }}"`), which the
+# header names only when the page used it. The API docs widen it for their bundles
+# (settings/docs.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
@@ -213,13 +233,16 @@ LOGGING = {
 }
 
 # --- Django REST framework --- https://www.django-rest-framework.org/api-guide/settings/
+# The browsable API (HTML for a browser's Accept) is a development aid: off in production unless
+# the operator turns it on. The API docs (/api/docs/) are the browser's way in.
+BROWSABLE_API = env.bool("BROWSABLE_API", default=DEBUG)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if BROWSABLE_API else []),
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "accounts.negotiation.ContentNegotiation",
     # Authentication order, throttles and JSON errors of the account routes (settings/accounts.py).

@@ -1,6 +1,8 @@
 """The single environment reader: every setting that comes from the OS is read through `env`."""
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import environ
@@ -10,10 +12,27 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 
+# The exit code with which a gunicorn worker tells its master that it cannot boot: the master
+# then stops, instead of restarting the worker forever (gunicorn.arbiter.Arbiter.WORKER_BOOT_ERROR).
+WORKER_BOOT_ERROR = 3
+
+
 def refuse_to_start(message: str) -> None:
     """Stop the process with a one-line message instead of a traceback (operators read this)."""
     sys.stderr.write(f"Canvass refuses to start: {message}\n")
     raise SystemExit(1)
+
+
+@contextmanager
+def server_stops_on_refusal() -> Iterator[None]:
+    """Around a server entry point's setup: a refusal to start (SystemExit from the settings)
+    exits with WORKER_BOOT_ERROR, so a gunicorn master stops too, as `manage.py` does."""
+    try:
+        yield
+    except SystemExit as refusal:
+        if refusal.code in (0, None):
+            raise
+        raise SystemExit(WORKER_BOOT_ERROR) from None
 
 
 def csv_list(name: str, default: str = "") -> list[str]:

@@ -6,6 +6,9 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("EMAIL_URL", "locmem:")
+# The browsable API's forms are tested (password inputs masked); that it is off by default under
+# DEBUG=0 is tested in a process of its own (tests/test_settings.py).
+os.environ.setdefault("BROWSABLE_API", "1")
 
 from settings.base import *  # noqa: F403
 

@@ -25,6 +25,7 @@ from surveys.models import (
     Reviewer,
     Survey,
 )
+from surveys.permissions import may_review
 from surveys.selectors import ROLES, TEXT_ANSWERS_LIMIT
 from surveys.services import AnswerInput, QuestionSpec
 
@@ -218,8 +219,19 @@ class SurveyOutputSerializer(serializers.ModelSerializer):
         choices=Survey.Status.choices,
         help_text="A published survey past its closes_at reads as closed.",
     )
-    owner = serializers.IntegerField(source="owner_id", help_text="The owner's account id.")
+    owner = serializers.SerializerMethodField(
+        help_text="The owner's account id; null for a caller who may not review the survey "
+        "(anyone but its owner and reviewers)."
+    )
     questions = QuestionOutputSerializer(many=True, source="ordered_questions")
+
+    def get_owner(self, survey: Survey) -> int | None:
+        # Who owns a survey is the reviewers' business, not its audience's. The reviewer flag
+        # is annotated by surveys_visible_to(): no query per survey.
+        request = self.context.get("request")
+        if request is None or not may_review(request.user, survey):
+            return None
+        return survey.owner_id
 
     class Meta:
         model = Survey

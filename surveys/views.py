@@ -125,9 +125,14 @@ class SurveyViewSet(SurveyAPIMixin, GenericViewSet):
         # Only a read renders the survey it fetched; changes answer with a fresh read (_read).
         return selectors.with_questions(surveys) if self.action == "retrieve" else surveys
 
+    def survey_data(self, surveys, many: bool = False):
+        """The output serializer's data; it reads the caller from the context (`owner`)."""
+        context = self.get_serializer_context()
+        return SurveyOutputSerializer(surveys, many=many, context=context).data
+
     def _read(self, survey: Survey, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.with_questions(Survey.objects.filter(pk=survey.pk)).get()
-        return Response(SurveyOutputSerializer(fresh).data, status=status_code)
+        return Response(self.survey_data(fresh), status=status_code)
 
     @extend_schema(
         parameters=[SurveyListFilterSerializer],
@@ -140,7 +145,7 @@ class SurveyViewSet(SurveyAPIMixin, GenericViewSet):
         filters.is_valid(raise_exception=True)
         surveys = selectors.survey_list(user=request.user, role=filters.validated_data.get("role"))
         page = self.paginate_queryset(surveys)
-        return self.get_paginated_response(SurveyOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(self.survey_data(page, many=True))
 
     @extend_schema(
         request=SurveyInputSerializer,
@@ -158,7 +163,7 @@ class SurveyViewSet(SurveyAPIMixin, GenericViewSet):
         description="A survey with its questions and choices, in position order.",
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(SurveyOutputSerializer(self.get_object()).data)
+        return Response(self.survey_data(self.get_object()))
 
     def _change(self, request: Request, *, partial: bool) -> Response:
         survey = self.get_object()

@@ -1,8 +1,10 @@
 """Settings read from the environment: refusing to start, URL switches, deploy checks."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ TEST_ONLY_VARIABLES = (
     "DATABASE_URL",
     "REDIS_URL",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "BROWSABLE_API",
 )
 
 
@@ -184,3 +187,69 @@ def test_rates_from_the_environment_win_in_development():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "5/min"
     assert result.stdout.split()[3] == "50"
+
+
+# A browser's Accept header, and one asking for HTML only, to an API route.
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+API_ANSWER_CODE = f"""
+import django
+django.setup()
+from django.test import Client
+for accept in ({BROWSER_ACCEPT!r}, "text/html"):
+    response = Client().get(
+        "/auth/users/me/", HTTP_ACCEPT=accept, HTTP_HOST="canvass.example.org", secure=True
+    )
+    print(response.status_code, response["Content-Type"].split(";")[0])
+"""
+
+
+@pytest.mark.parametrize(
+    ("env", "html"),
+    [
+        ({}, False),
+        ({"BROWSABLE_API": "1"}, True),
+        ({"DEBUG": "1"}, True),
+        ({"DEBUG": "1", "BROWSABLE_API": "0"}, False),
+    ],
+    ids=["production", "production-opted-in", "debug", "debug-opted-out"],
+)
+def test_the_browsable_api_is_off_without_debug_unless_asked_for(env, html):
+    result = run_python(API_ANSWER_CODE, **{**PROD_ENV, "DATABASE_URL": "sqlite://:memory:", **env})
+
+    assert result.returncode == 0, result.stderr
+    answers = result.stdout.split("\n")[:2]
+    if html:
+        assert answers == ["401 text/html", "401 text/html"]
+    else:  # JSON, or 406 (in JSON) for a client that accepts nothing but HTML
+        assert answers == ["401 application/json", "406 application/json"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("entry_point", ["settings.wsgi:application", "settings.asgi:application"])
+def test_gunicorn_without_secret_key_stops_with_one_line(entry_point):
+    """Its workers refuse to start; the master stops too, instead of restarting them forever."""
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
+    command = [sys.executable, "-m", "gunicorn", entry_point, "--bind", f"127.0.0.1:{free_port()}"]
+    command += ["--no-control-socket"]
+    if entry_point.startswith("settings.asgi"):
+        command += ["--worker-class", "asgi"]
+    started = time.monotonic()
+
+    result = subprocess.run(
+        command, cwd=ROOT, env={**clean, "DEBUG": "0"}, capture_output=True, text=True, timeout=30
+    )
+
+    assert time.monotonic() - started < 10
+    assert result.returncode != 0
+    lines = result.stderr.splitlines()
+    refusals = [line for line in lines if line.startswith("Canvass refuses to start:")]
+    assert refusals == [
+        "Canvass refuses to start: SECRET_KEY is not set (set SECRET_KEY, or DEBUG=1 for "
+        "development)"
+    ]
+    assert not [line for line in lines if line.startswith("Traceback")]

@@ -139,3 +139,51 @@ def test_detail_of_50_questions_with_6_choices_takes_at_most_4_queries(
     questions = response.json()["questions"]
     assert len(questions) == 50
     assert all(len(question["choices"]) == 6 for question in questions)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "sees_owner"),
+    [
+        ("owner", True),
+        ("reviewer", True),
+        ("invitee", False),
+        ("stranger", False),
+        ("anonymous", False),
+    ],
+)
+def test_only_the_owner_and_the_reviewers_see_who_owns_a_survey(
+    client_for, owner, viewer, sees_owner
+):
+    survey = survey_with_questions(owner=owner, title="lunch")
+    InvitationFactory(survey=survey, email="invitee@example.org")
+    ReviewerFactory(survey=survey, email="reviewer@example.org")
+    users = {
+        "owner": owner,
+        "reviewer": UserFactory(email="reviewer@example.org"),
+        "invitee": UserFactory(email="invitee@example.org"),
+        "stranger": UserFactory(email="someone@example.org"),
+        "anonymous": None,
+    }
+    client = client_for(users[viewer])
+    expected = owner.pk if sees_owner else None
+
+    [listed] = client.get("/api/surveys/").json()["results"]
+    detail = client.get(f"/api/surveys/{survey.pk}/").json()
+
+    assert listed["owner"] == detail["owner"] == expected
+    assert "owner" in listed and "owner" in detail
+
+
+def test_a_reviewers_page_of_20_surveys_shows_their_owners_in_at_most_4_queries(
+    client_for, owner, django_assert_max_num_queries
+):
+    reviewer = UserFactory(email="reviewer@example.org")
+    for _ in range(25):
+        survey = survey_with_questions(owner=owner, questions=question_specs(3, choices=3))
+        ReviewerFactory(survey=survey, email=reviewer.email)
+    client = client_for(reviewer)
+
+    with django_assert_max_num_queries(4):
+        response = client.get("/api/surveys/")
+
+    assert [item["owner"] for item in response.json()["results"]] == [owner.pk] * 20
