@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
+
+from accounts.models import CanonicalEmailField
 
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 5000
@@ -203,17 +204,19 @@ class SurveyAddress(models.Model):
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="%(class)ss")
     email = models.EmailField(max_length=254)
+    # The account address it names, in any spelling: matched with `User.email_canonical`.
+    email_canonical = CanonicalEmailField(max_length=254, editable=False)
 
     class Meta:
         abstract = True
         ordering = ("id",)
         constraints = [
             models.UniqueConstraint(
-                "survey", Lower("email"), name="%(class)s_survey_email_ci_unique"
+                fields=("survey", "email_canonical"), name="%(class)s_survey_email_unique"
             ),
         ]
         # "Which surveys is this address invited to / may it review": every list and check.
-        indexes = [models.Index(Lower("email"), name="%(class)s_email_ci")]
+        indexes = [models.Index(fields=["email_canonical"], name="%(class)s_email_canonical")]
 
     def __str__(self) -> str:
         return self.email
@@ -230,7 +233,7 @@ class InvitationRevocation(models.Model):
     creates the invitation without mailing it a second time (no invite/revoke mail loop)."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="revocations")
-    email = models.EmailField(max_length=254)  # lowercased
+    email = models.EmailField(max_length=254)  # canonical (accounts.addresses.email_key)
     revoked_at = models.DateTimeField()
 
     class Meta:

@@ -8,7 +8,6 @@ and adding an address reveals nothing about whether an account has it.
 from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Lower
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.models import User
@@ -19,16 +18,9 @@ SEEN_BY_AUDIENCE = (Survey.Status.PUBLISHED, Survey.Status.CLOSED)
 
 def _address_matches_viewer(model: type[Invitation] | type[Reviewer], user) -> Exists:
     """Rows of `model` for the survey whose address is the viewer's confirmed address."""
-    confirmed_address = (
-        User.objects.confirmed()
-        .filter(pk=user.pk)
-        .annotate(address=Lower("email"))
-        .values("address")
-    )
+    confirmed_address = User.objects.confirmed().filter(pk=user.pk).values("email_canonical")
     return Exists(
-        model.objects.filter(survey=OuterRef("pk"))
-        .alias(address=Lower("email"))
-        .filter(address__in=confirmed_address)
+        model.objects.filter(survey=OuterRef("pk"), email_canonical__in=confirmed_address)
     )
 
 

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.addresses import email_key
 from accounts.counters import counters
 from accounts.models import User
 from emails.rendering import frontend_link
@@ -297,15 +297,13 @@ def response_submit(
 # --- invitations and reviewers ---
 
 
-def _addresses_unique(emails: Sequence[str]) -> list[str]:
-    """The addresses in order, each once whatever its letter case."""
-    seen: set[str] = set()
-    unique = []
+def _addresses_unique(emails: Sequence[str]) -> dict[str, str]:
+    """The addresses in order by their account key (accounts.addresses), each mailbox once
+    whatever its spelling."""
+    unique: dict[str, str] = {}
     for email in emails:
         address = User.objects.normalize_email(email.strip())
-        if address.lower() not in seen:
-            seen.add(address.lower())
-            unique.append(address)
+        unique.setdefault(email_key(address), address)
     return unique
 
 
@@ -353,22 +351,21 @@ def invitations_create(*, survey: Survey, emails: Sequence[str]) -> list[Invitat
     addresses = _addresses_unique(emails)
     try:
         with transaction.atomic():
-            lowered = [address.lower() for address in addresses]
             already = set(
-                survey.invitations.annotate(address=Lower("email"))
-                .filter(address__in=lowered)
-                .values_list("address", flat=True)
+                survey.invitations.filter(email_canonical__in=addresses).values_list(
+                    "email_canonical", flat=True
+                )
             )
             revoked = set(
                 survey.revocations.filter(
-                    email__in=lowered, revoked_at__gt=timezone.now() - REINVITE_QUIET
+                    email__in=addresses, revoked_at__gt=timezone.now() - REINVITE_QUIET
                 ).values_list("email", flat=True)
             )
-            new = [address for address in addresses if address.lower() not in already]
-            to_mail = {address for address in new if address.lower() not in revoked}
+            new = {key: address for key, address in addresses.items() if key not in already}
+            to_mail = {address for key, address in new.items() if key not in revoked}
             invitation_quota_take(owner=survey.owner, count=len(to_mail))
             created = Invitation.objects.bulk_create(
-                Invitation(survey=survey, email=address) for address in new
+                Invitation(survey=survey, email=address) for address in new.values()
             )
             link = frontend_link(f"surveys/{survey.pk}")
             # Who invites, by the address Canvass knows them by: a name is whatever they typed.
@@ -393,7 +390,7 @@ def invitation_revoke(*, invitation: Invitation) -> None:
     survey = invitation.survey
     survey.revocations.filter(revoked_at__lte=now - REINVITE_QUIET).delete()
     InvitationRevocation.objects.update_or_create(
-        survey=survey, email=invitation.email.lower(), defaults={"revoked_at": now}
+        survey=survey, email=invitation.email_canonical, defaults={"revoked_at": now}
     )
     invitation.delete()
 
@@ -405,7 +402,7 @@ def reviewer_add(*, survey: Survey, email: str) -> tuple[Reviewer, bool]:
     confirmed account with it, whenever that exists.
     """
     address = User.objects.normalize_email(email.strip())
-    existing = survey.reviewers.alias(address=Lower("email")).filter(address=address.lower())
+    existing = survey.reviewers.filter(email_canonical=email_key(address))
     reviewer = existing.first()
     if reviewer is not None:
         return reviewer, False
