@@ -6,46 +6,9 @@ import pytest
 from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 
-pytestmark = pytest.mark.django_db
+from tests.routes import CONTRACT_PATHS
 
-# CONTRACT.md section 3 (djoser, dj-rest-auth, DRF) and section 5 (surveys).
-CONTRACT_PATHS = {
-    "/auth/users/",
-    "/auth/users/{id}/",
-    "/auth/users/me/",
-    "/auth/users/activation/",
-    "/auth/users/resend_activation/",
-    "/auth/users/set_password/",
-    "/auth/users/reset_password/",
-    "/auth/users/reset_password_confirm/",
-    "/auth/users/set_email/",
-    "/auth/users/set_email/confirm/",
-    "/auth/token/login/",
-    "/auth/token/logout/",
-    "/auth/jwt/create/",
-    "/auth/jwt/refresh/",
-    "/auth/jwt/verify/",
-    "/dj-rest-auth/login/",
-    "/dj-rest-auth/logout/",
-    "/dj-rest-auth/user/",
-    "/dj-rest-auth/password/change/",
-    "/dj-rest-auth/password/reset/",
-    "/dj-rest-auth/password/reset/confirm/",
-    "/dj-rest-auth/registration/",
-    "/dj-rest-auth/registration/verify-email/",
-    "/dj-rest-auth/registration/resend-email/",
-    "/api-token-auth/",
-    "/api/surveys/",
-    "/api/surveys/{id}/",
-    "/api/surveys/{id}/publish/",
-    "/api/surveys/{id}/close/",
-    "/api/surveys/{id}/results/",
-    "/api/surveys/{survey_pk}/responses/",
-    "/api/surveys/{survey_pk}/invitations/",
-    "/api/surveys/{survey_pk}/invitations/{invitation_pk}/",
-    "/api/surveys/{survey_pk}/reviewers/",
-    "/api/surveys/{survey_pk}/reviewers/{reviewer_pk}/",
-}
+pytestmark = pytest.mark.django_db
 
 TAGS = {
     "/auth/": "auth: djoser",

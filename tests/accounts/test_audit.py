@@ -23,7 +23,7 @@ from tests.accounts.conftest import (
     token_client,
     uid_token,
 )
-from tests.accounts.test_confirmation import API_LOGINS, SESSION_LOGINS
+from tests.accounts.logins import API_LOGINS, SESSION_LOGINS
 from tests.conftest import CommittingAPIClient, CommittingClient
 
 pytestmark = pytest.mark.django_db

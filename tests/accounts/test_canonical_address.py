@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from accounts.addresses import canonical_email
 from accounts.models import User
 from tests.accounts.conftest import DJOSER, REST_AUTH, links_in, mail_to
-from tests.accounts.test_confirmation import API_LOGINS, SESSION_LOGINS
+from tests.accounts.logins import API_LOGINS, SESSION_LOGINS
 from tests.conftest import CommittingAPIClient, CommittingClient
 from tests.factories import UserFactory
 

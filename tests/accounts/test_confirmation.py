@@ -4,36 +4,13 @@ confirming through either route opens them all."""
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth import SESSION_KEY
 
 from accounts.models import User
 from accounts.services import account_deactivate
 from tests.accounts.conftest import DJOSER, REST_AUTH, link_from_last_mail
+from tests.accounts.logins import API_LOGINS, SESSION_LOGINS, api_login, session_login
 
 pytestmark = pytest.mark.django_db
-
-# (path, payload builder, key of the credential in the answer)
-API_LOGINS = {
-    "djoser-token": ("/auth/token/login/", lambda e, p: {"email": e, "password": p}, "auth_token"),
-    "djoser-jwt": ("/auth/jwt/create/", lambda e, p: {"email": e, "password": p}, "access"),
-    "dj-rest-auth": ("/dj-rest-auth/login/", lambda e, p: {"email": e, "password": p}, "key"),
-    "api-token-auth": ("/api-token-auth/", lambda e, p: {"username": e, "password": p}, "token"),
-}
-SESSION_LOGINS = {
-    "allauth": ("/accounts/login/", lambda e, p: {"login": e, "password": p}),
-    "admin": ("/admin/login/", lambda e, p: {"username": e, "password": p}),
-}
-
-
-def api_login(api_client, route: str, email: str, password: str):
-    path, payload, _key = API_LOGINS[route]
-    return api_client.post(path, payload(email, password), format="json")
-
-
-def session_login(client, route: str, email: str, password: str) -> bool:
-    path, payload = SESSION_LOGINS[route]
-    client.post(path, payload(email, password))
-    return SESSION_KEY in client.session
 
 
 @pytest.mark.parametrize("route", API_LOGINS)

@@ -24,9 +24,9 @@ from tests.accounts.conftest import (
     mail_to,
     token_client,
 )
-from tests.accounts.test_confirmation import API_LOGINS, api_login, session_login
-from tests.accounts.test_pages import Browser
-from tests.accounts.test_password import request_reset
+from tests.accounts.csrf import Browser
+from tests.accounts.logins import API_LOGINS, api_login, session_login
+from tests.accounts.resets import request_reset
 
 pytestmark = pytest.mark.django_db
 REQUEST = "/auth/users/set_email/"

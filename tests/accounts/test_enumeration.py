@@ -12,7 +12,7 @@ from http import HTTPStatus
 import pytest
 
 from tests.accounts.conftest import ROUTE_SETS
-from tests.accounts.test_confirmation import API_LOGINS, SESSION_LOGINS
+from tests.accounts.logins import API_LOGINS, SESSION_LOGINS
 from tests.conftest import CommittingAPIClient, CommittingClient
 
 pytestmark = pytest.mark.django_db

@@ -5,34 +5,10 @@ from http import HTTPStatus
 
 import pytest
 
+from tests.routes import ANONYMOUS_POST_ROUTES, AUTHENTICATED_POST_ROUTES
+
 pytestmark = pytest.mark.django_db
 
-POST_ROUTES = [
-    "/auth/users/",
-    "/auth/users/activation/",
-    "/auth/users/resend_activation/",
-    "/auth/users/reset_password/",
-    "/auth/users/reset_password_confirm/",
-    "/auth/users/set_email/confirm/",
-    "/auth/token/login/",
-    "/auth/jwt/create/",
-    "/auth/jwt/refresh/",
-    "/auth/jwt/verify/",
-    "/dj-rest-auth/login/",
-    "/dj-rest-auth/logout/",
-    "/dj-rest-auth/password/reset/",
-    "/dj-rest-auth/password/reset/confirm/",
-    "/dj-rest-auth/registration/",
-    "/dj-rest-auth/registration/verify-email/",
-    "/dj-rest-auth/registration/resend-email/",
-    "/api-token-auth/",
-]
-AUTHENTICATED_POST_ROUTES = [
-    "/auth/users/set_password/",
-    "/auth/users/set_email/",
-    "/auth/token/logout/",
-    "/dj-rest-auth/password/change/",
-]
 BAD_BODIES = {
     "malformed": "{not json",
     "list": "[1, 2]",
@@ -65,7 +41,7 @@ def assert_json_client_error(response, path: str) -> None:
 
 
 @pytest.mark.parametrize("body", BAD_BODIES.values(), ids=BAD_BODIES.keys())
-@pytest.mark.parametrize("path", POST_ROUTES)
+@pytest.mark.parametrize("path", ANONYMOUS_POST_ROUTES)
 def test_bad_input_is_a_json_4xx_and_never_a_5xx(api_client, path, body):
     response = api_client.post(path, body, content_type="application/json")
 

@@ -16,16 +16,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from rest_framework.authtoken.models import Token
 
 from accounts.counters import Counted, CounterCache, DatabaseCounters
-from tests.accounts.test_confirmation import API_LOGINS, api_login, session_login
+from tests.accounts.caches import UNREACHABLE_REDIS
+from tests.accounts.logins import API_LOGINS, api_login, session_login
 from tests.conftest import CommittingAPIClient, CommittingClient
 from tests.gunicorn import gunicorn as serve
 from tests.gunicorn import request
-
-UNREACHABLE_REDIS = {
-    "BACKEND": "django_redis.cache.RedisCache",
-    "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: refused at once
-    "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-}
 
 
 @pytest.fixture

@@ -14,20 +14,10 @@ from rest_framework.test import APIClient, APIRequestFactory
 from rest_framework.views import APIView
 
 from settings.urls import urlpatterns as project_urlpatterns
+from tests.routes import BODY_LIMIT_ROUTES
 
 pytestmark = pytest.mark.django_db
 
-ROUTES = [
-    "/auth/users/",
-    "/auth/token/login/",
-    "/auth/jwt/create/",
-    "/auth/jwt/refresh/",
-    "/dj-rest-auth/login/",
-    "/dj-rest-auth/registration/",
-    "/dj-rest-auth/password/reset/",
-    "/api-token-auth/",
-    "/api/surveys/",
-]
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 TOO_BIG = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
@@ -75,7 +65,7 @@ def api(user) -> APIClient:
 
 
 @pytest.mark.parametrize("body", BODIES.values(), ids=BODIES.keys())
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("route", BODY_LIMIT_ROUTES)
 def test_bad_bodies_are_json_4xx(api, rates, route, body):
     rates(login=None, registration=None, password_reset=None)
     content_type, data = body
@@ -85,7 +75,7 @@ def test_bad_bodies_are_json_4xx(api, rates, route, body):
     assert_clean_json_error(response)
 
 
-@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("route", BODY_LIMIT_ROUTES)
 def test_an_oversized_body_is_a_413(api, route):
     data = json.dumps({"title": "x" * TOO_BIG})
 

@@ -11,10 +11,10 @@ from rest_framework_simplejwt.tokens import AccessToken, UntypedToken
 
 from accounts import token_cache
 from accounts.models import User
+from tests.accounts.caches import UNREACHABLE_REDIS
 from tests.accounts.conftest import DJOSER, NEW_PASSWORD, REST_AUTH, ROUTE_SETS, RouteSet
-from tests.accounts.test_faults import UNREACHABLE_REDIS
-from tests.accounts.test_jwt_sessions import REVOKED, Pair
-from tests.accounts.test_revocation import EVENTS
+from tests.accounts.credential_events import EVENTS
+from tests.accounts.jwt_pairs import REVOKED, Pair
 from tests.conftest import CommittingAPIClient
 
 pytestmark = pytest.mark.django_db

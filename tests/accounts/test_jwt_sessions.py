@@ -13,34 +13,12 @@ from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, UntypedTo
 
 from accounts.models import EndedJwtSession
 from tests.accounts.conftest import DJOSER, REST_AUTH, ROUTE_SETS, RouteSet, login, token_client
+from tests.accounts.jwt_pairs import REVOKED, Pair
 from tests.conftest import CommittingAPIClient
 
 pytestmark = pytest.mark.django_db
 
 PROFILES = [DJOSER.profile, REST_AUTH.profile]
-# What simplejwt answers for a blacklisted refresh token; an ended session's tokens get it too.
-REVOKED = {"detail": "Token is blacklisted", "code": "token_not_valid"}
-
-
-class Pair:
-    """One JWT login (a device of its own)."""
-
-    def __init__(self, email: str, password: str) -> None:
-        response = CommittingAPIClient().post(
-            "/auth/jwt/create/", {"email": email, "password": password}
-        )
-        assert response.status_code == HTTPStatus.OK
-        self.access, self.refresh = response.json()["access"], response.json()["refresh"]
-
-    @property
-    def bearer(self) -> CommittingAPIClient:
-        return token_client(self.access, "Bearer")
-
-    def rotate(self) -> "Pair":
-        response = CommittingAPIClient().post("/auth/jwt/refresh/", {"refresh": self.refresh})
-        assert response.status_code == HTTPStatus.OK
-        self.access, self.refresh = response.json()["access"], response.json()["refresh"]
-        return self
 
 
 def refreshed(refresh: str):

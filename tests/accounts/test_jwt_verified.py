@@ -10,7 +10,7 @@ import pytest
 
 from accounts import jwt_verified
 from tests.accounts.conftest import DJOSER
-from tests.accounts.test_jwt_sessions import Pair
+from tests.accounts.jwt_pairs import Pair
 from tests.conftest import CommittingAPIClient
 
 pytestmark = pytest.mark.django_db

@@ -12,37 +12,12 @@ from django.test import RequestFactory
 from accounts.clients import client_ip
 from accounts.lockout import MAX_FAILURES_PER_HOUR, failures_per_hour_bound
 from tests.accounts.conftest import DJOSER, NEW_PASSWORD, REST_AUTH, link_from_last_mail, uid_token
-from tests.accounts.test_confirmation import API_LOGINS, SESSION_LOGINS
-from tests.conftest import CommittingAPIClient, CommittingClient
+from tests.accounts.logins import LOGIN_ROUTES, assert_locked, attempt, signed_in
+from tests.conftest import CommittingClient
 
 pytestmark = pytest.mark.django_db
 
-LOGIN_ROUTES = [*API_LOGINS, *SESSION_LOGINS]
 LIMIT = 3
-
-
-def attempt(route: str, email: str, password: str, **extra):
-    """One login attempt from a fresh client (as a new device would make it)."""
-    if route in API_LOGINS:
-        path, payload, _key = API_LOGINS[route]
-        return CommittingAPIClient().post(path, payload(email, password), format="json", **extra)
-    path, payload = SESSION_LOGINS[route]
-    return CommittingClient().post(path, payload(email, password), **extra)
-
-
-def signed_in(route: str, response) -> bool:
-    if route in API_LOGINS:
-        return response.status_code == HTTPStatus.OK
-    return response.status_code == HTTPStatus.FOUND  # both pages redirect once signed in
-
-
-def assert_locked(route: str, response, cooloff_seconds: int) -> None:
-    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS, (route, response.content[:200])
-    assert int(response["Retry-After"]) == cooloff_seconds
-    if route in API_LOGINS:
-        assert response.json() == {"detail": "Too many failed login attempts. Try again later."}
-    else:
-        assert response["Content-Type"].startswith("text/html")
 
 
 @pytest.fixture

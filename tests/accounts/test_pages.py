@@ -6,7 +6,6 @@ from http import HTTPStatus
 
 import pytest
 import time_machine
-from django.test import Client
 
 from accounts.models import User
 from tests.accounts.conftest import (
@@ -17,24 +16,9 @@ from tests.accounts.conftest import (
     mail_to,
     token_client,
 )
-from tests.conftest import CommitEachRequestMixin
+from tests.accounts.csrf import Browser
 
 pytestmark = pytest.mark.django_db
-CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-class Browser(CommitEachRequestMixin, Client):
-    """A client that checks CSRF like a browser session would be checked."""
-
-    def __init__(self):
-        super().__init__(enforce_csrf_checks=True)
-
-    def submit(self, path: str, data: dict | None = None):
-        """GET the page, then POST its form with the CSRF token it carries."""
-        page = self.get(path)
-        assert page.status_code == HTTPStatus.OK, page.content
-        (token,) = CSRF_FIELD.findall(page.content.decode())
-        return self.post(path, {**(data or {}), "csrfmiddlewaretoken": token})
 
 
 @pytest.fixture

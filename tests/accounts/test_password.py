@@ -20,6 +20,7 @@ from tests.accounts.conftest import (
     token_client,
     uid_token,
 )
+from tests.accounts.resets import request_reset
 
 pytestmark = pytest.mark.django_db
 
@@ -49,11 +50,6 @@ class Credentials:
             and not self.refresh_works(api_client)
             and self.browser.get(DJOSER.profile).status_code != HTTPStatus.OK
         )
-
-
-def request_reset(api_client, routes, email: str) -> tuple[str, str]:
-    api_client.post(routes.reset, {"email": email})
-    return uid_token(link_from_last_mail(email, "/password/reset/confirm/"))
 
 
 def test_password_change_revokes_every_other_credential_and_mails_a_notice(

@@ -13,9 +13,9 @@ from accounts.models import User
 from accounts.tokens import encode_uid, password_reset_tokens
 from settings import base
 from tests.accounts.conftest import token_client
-from tests.accounts.test_confirmation import API_LOGINS, api_login, session_login
+from tests.accounts.logins import API_LOGINS, api_login, session_login
 from tests.conftest import CommittingAPIClient, CommittingClient
-from tests.test_settings import run_python
+from tests.processes import run_python
 
 pytestmark = pytest.mark.django_db
 

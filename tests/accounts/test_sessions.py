@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from tests.accounts.conftest import DJOSER, login, token_client
-from tests.accounts.test_confirmation import SESSION_LOGINS
+from tests.accounts.logins import SESSION_LOGINS
 from tests.conftest import CommittingAPIClient
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import AuditEvent, User
 from tests.accounts.conftest import NEW_PASSWORD, token_client
-from tests.accounts.test_confirmation import api_login
-from tests.accounts.test_lockout import LOGIN_ROUTES, assert_locked, attempt, signed_in
+from tests.accounts.logins import LOGIN_ROUTES, api_login, assert_locked, attempt, signed_in
 from tests.conftest import CommittingAPIClient
 
 pytestmark = pytest.mark.django_db

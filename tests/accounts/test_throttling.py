@@ -8,7 +8,7 @@ import time_machine
 
 from accounts.counters import counters
 from tests.accounts.conftest import DJOSER, login, token_client
-from tests.accounts.test_confirmation import API_LOGINS, api_login
+from tests.accounts.logins import API_LOGINS, api_login
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.test_settings import PROD_ENV, run_python
+from tests.processes import PROD_ENV, run_python
 
 APP_ORIGIN = "https://app.example.org"
 PROBE = """
