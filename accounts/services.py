@@ -26,6 +26,7 @@ from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
 from accounts import emails, links, tasks
 from accounts.audit import Event, Outcome, audit_record, request_origin
+from accounts.exceptions import AccountLinkError
 from accounts.jwt_sessions import ended_session_kept_until, token_sid
 from accounts.lockout import lockout_lift
 from accounts.mail_caps import mail_cap_allows
@@ -33,7 +34,6 @@ from accounts.models import EndedJwtSession, PendingEmailChange, User
 from accounts.policy import account_can_log_in
 from accounts.selectors import (
     EMAIL_TAKEN_MESSAGE,
-    AccountLinkError,
     activation_link_user,
     awaits_confirmation,
     email_change_link_target,

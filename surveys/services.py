@@ -15,7 +15,7 @@ from accounts.counters import counters
 from accounts.models import User
 from emails.rendering import frontend_link
 from emails.services import email_send
-from surveys.errors import (
+from surveys.exceptions import (
     AlreadyResponded,
     AnswersInvalid,
     ConcurrentChange,
