@@ -27,7 +27,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if email_address.email != user.email.lower() or not awaits_confirmation(user):
             return False
         services.account_confirm(user=user)
-        email_address.verified = True
+        email_address.verified = True  # allauth's copy of the row account_confirm verified
         return True
 
     def pre_login(self, request: HttpRequest, user, **kwargs: Any):

@@ -46,6 +46,34 @@ from accounts.tokens import LinkState, email_change_key_create
 ConfirmWith = Literal["activation", "verification"]
 
 
+# --- allauth's copy of the address ---
+def email_address_sync(*, user: User) -> EmailAddress:
+    """Bring allauth's EmailAddress rows in step with the user row; return the primary one.
+
+    The only writer of EmailAddress (accounts.signals calls it on every save of the address or
+    `is_active`). allauth (and dj-rest-auth's login) read their own copy of the address and
+    whether it is verified; the user row is the source of truth. Rules: the account keeps
+    exactly one address row, the primary one, equal to `User.email`; a changed address carries
+    the verified state of the one it replaces; an active account's address is verified (an
+    active account is a confirmed one, see accounts.policy), while deactivating an account
+    leaves it verified, so a deactivated account cannot confirm itself again.
+    """
+    email = user.email.lower()
+    addresses = list(EmailAddress.objects.filter(user=user))
+    current = next((address for address in addresses if address.email == email), None)
+    previous = current or next((address for address in addresses if address.primary), None)
+    verified = user.is_active or bool(previous and previous.verified)
+    stale = [address.pk for address in addresses if address is not current]
+    if stale:
+        EmailAddress.objects.filter(pk__in=stale).delete()
+    if current is None:
+        return EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
+    if not (current.primary and current.verified == verified):
+        current.primary, current.verified = True, verified
+        current.save(update_fields=["primary", "verified"])
+    return current
+
+
 # --- registration and confirmation ---
 @transaction.atomic
 def account_register(*, email: str, password: str, confirm_with: ConfirmWith) -> None:
@@ -84,10 +112,7 @@ def send_confirmation_link(user: User, confirm_with: ConfirmWith) -> None:
     if confirm_with == "activation":
         emails.send_activation(user)
         return
-    address, _created = EmailAddress.objects.get_or_create(
-        user=user, email=user.email.lower(), defaults={"primary": True}
-    )
-    key = EmailConfirmationHMAC(address).key
+    key = EmailConfirmationHMAC(email_address_sync(user=user)).key
     emails.send_confirmation(email=user.email, url=links.verification_link(key))
 
 
@@ -116,14 +141,9 @@ def confirmation_resend_mail(
 def account_confirm(*, user: User) -> None:
     """The one end of both confirmation flows: the account may now log in on every route.
 
-    Activates the user and marks its primary allauth address verified (creating it if missing),
-    so djoser, dj-rest-auth, allauth and the admin agree.
+    Activates the user; saving it marks its primary allauth address verified (creating it if
+    missing, `email_address_sync`), so djoser, dj-rest-auth, allauth and the admin agree.
     """
-    email = user.email.lower()
-    EmailAddress.objects.filter(user=user).exclude(email=email).delete()
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit_record(Event.CONFIRMATION, target=user.email)
