@@ -24,7 +24,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
-from accounts import emails, links, tasks
+from accounts import links, notifications, tasks
 from accounts.audit import Event, Outcome, audit_record, request_origin
 from accounts.exceptions import AccountLinkError
 from accounts.jwt_sessions import ended_session_kept_until, token_sid
@@ -92,28 +92,28 @@ def account_register(*, email: str, password: str, confirm_with: ConfirmWith) ->
         except IntegrityError:
             # A concurrent sign-up with the same address (in any case) committed first.
             owner = User.objects.with_email(email).first()
-            already_registered(owner.email if owner else email)
+            already_registered_notice_send(email=owner.email if owner else email)
             return
-        send_confirmation_link(user, confirm_with)
+        confirmation_link_send(user=user, confirm_with=confirm_with)
         audit_record(Event.SIGNUP, target=user.email, detail=confirm_with)
         return
     # Hash anyway, so a known address takes as long to answer as a new one.
     make_password(password)
-    already_registered(owner.email)
+    already_registered_notice_send(email=owner.email)
 
 
-def already_registered(email: str) -> None:
+def already_registered_notice_send(*, email: str) -> None:
     if mail_cap_allows(kind="already_registered", email=email):
-        emails.send_already_registered(email)
+        notifications.send_already_registered(email)
     audit_record(Event.SIGNUP, outcome=Outcome.FAILURE, target=email, detail="address taken")
 
 
-def send_confirmation_link(user: User, confirm_with: ConfirmWith) -> None:
+def confirmation_link_send(*, user: User, confirm_with: ConfirmWith) -> None:
     if confirm_with == "activation":
-        emails.send_activation(user)
+        notifications.send_activation(user)
         return
     key = EmailConfirmationHMAC(email_address_sync(user=user)).key
-    emails.send_confirmation(email=user.email, url=links.verification_link(key))
+    notifications.send_confirmation(email=user.email, url=links.verification_link(key))
 
 
 def confirmation_resend(*, email: str, confirm_with: ConfirmWith) -> None:
@@ -134,7 +134,7 @@ def confirmation_resend_mail(
         and awaits_confirmation(user)
         and mail_cap_allows(kind="confirmation", email=user.email)
     ):
-        send_confirmation_link(user, confirm_with)
+        confirmation_link_send(user=user, confirm_with=confirm_with)
 
 
 @transaction.atomic
@@ -261,7 +261,7 @@ def password_change(*, user: User, new_password: str, request: HttpRequest | Non
     audit_record(Event.PASSWORD_CHANGE, target=user.email)
     credentials_revoke(user=user)
     _keep_callers_session(request, user)
-    emails.send_password_changed(user)
+    notifications.send_password_changed(user)
 
 
 def password_reset_request(*, email: str) -> None:
@@ -286,7 +286,7 @@ def password_reset_mail(*, email: str, origin: dict[str, Any] | None = None) -> 
                 origin=origin,
             )
             return
-        emails.send_password_reset(user)
+        notifications.send_password_reset(user)
         audit_record(Event.PASSWORD_RESET_REQUEST, target=user.email, origin=origin)
         return
     audit_record(
@@ -312,7 +312,7 @@ def password_reset_complete(*, uid: str, token: str, new_password: str) -> User:
     # The owner proved control of the address: a lock set by someone guessing ends here.
     email = user.email
     transaction.on_commit(lambda: lockout_lift(email=email))
-    emails.send_password_changed(user)
+    notifications.send_password_changed(user)
     return user
 
 
@@ -328,10 +328,10 @@ def email_change_request(*, user: User, new_email: str) -> None:
     # Under the account's row lock: two requests at once leave one pending change.
     User.objects.select_for_update().filter(pk=user.pk).first()
     PendingEmailChange.objects.filter(user=user).delete()
-    emails.send_email_change_requested(user=user, new_email=new_email)
+    notifications.send_email_change_requested(user=user, new_email=new_email)
     detail = f"to {new_email}"
     if User.objects.with_email(new_email).exists():
-        emails.send_email_change_taken(email=new_email)
+        notifications.send_email_change_taken(email=new_email)
         audit_record(
             Event.EMAIL_CHANGE_REQUEST,
             outcome=Outcome.FAILURE,
@@ -342,7 +342,7 @@ def email_change_request(*, user: User, new_email: str) -> None:
     audit_record(Event.EMAIL_CHANGE_REQUEST, target=user.email, detail=detail)
     key, digest = email_change_key_create()
     PendingEmailChange.objects.create(user=user, new_email=new_email, key_digest=digest)
-    emails.send_email_change_link(new_email=new_email, key=key)
+    notifications.send_email_change_link(new_email=new_email, key=key)
 
 
 @transaction.atomic
@@ -367,7 +367,7 @@ def email_change_confirm(*, key: str) -> User:
         raise AccountLinkError(
             LinkState.INVALID, field="key", message=EMAIL_TAKEN_MESSAGE
         ) from error
-    emails.send_email_changed(old_email=old_email, new_email=user.email)
+    notifications.send_email_changed(old_email=old_email, new_email=user.email)
     audit_record(Event.EMAIL_CHANGE, target=user.email, detail=f"from {old_email}")
     return user
 
