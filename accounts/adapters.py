@@ -6,15 +6,16 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django.http import HttpRequest
 
-from accounts import emails, links, services
+from accounts import links, notifications, services
 from accounts.policy import account_can_log_in
 from accounts.selectors import awaits_confirmation
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Render allauth's messages with Canvass's templates and layout (accounts/emails.py)."""
-        emails.send_allauth_message(template_prefix, email, context)
+        """Render allauth's messages with Canvass's templates and layout
+        (accounts/notifications.py)."""
+        notifications.send_allauth_message(template_prefix, email, context)
 
     def get_email_confirmation_url(self, request: HttpRequest | None, emailconfirmation) -> str:
         """`{FRONTEND_URL}/verify-email/{key}` instead of allauth's own page."""
@@ -27,7 +28,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if email_address.email != user.email.lower() or not awaits_confirmation(user):
             return False
         services.account_confirm(user=user)
-        email_address.verified = True
+        email_address.verified = True  # allauth's copy of the row account_confirm verified
         return True
 
     def pre_login(self, request: HttpRequest, user, **kwargs: Any):

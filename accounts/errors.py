@@ -12,6 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
+from accounts.exceptions import DomainError
+
 logger = logging.getLogger(__name__)
 
 # Where every error body is JSON (CONTRACT.md section 6).
@@ -33,9 +35,22 @@ def is_api_path(path: str) -> bool:
     return path.startswith(API_PREFIXES) or f"{path}/" in API_PREFIXES
 
 
+def domain_error_answer(error: DomainError) -> exceptions.APIException:
+    """A service's refusal as the DRF exception that answers it: its status and body, and
+    Retry-After when the refusal says when to try again."""
+    if error.retry_after is not None:
+        return exceptions.Throttled(wait=error.retry_after, detail=error.message, code=error.code)
+    answer = exceptions.APIException(error.detail, error.code)
+    answer.status_code = error.status
+    return answer
+
+
 def api_exception_handler(exc, context):
-    """DRF's handler, plus Django's request-size and suspicious-input errors as JSON 4xx."""
-    if isinstance(exc, RequestDataTooBig):
+    """DRF's handler, plus the services' domain errors (accounts.exceptions) and Django's
+    request-size and suspicious-input errors as JSON 4xx."""
+    if isinstance(exc, DomainError):
+        exc = domain_error_answer(exc)
+    elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError()

@@ -27,10 +27,6 @@ from rest_framework_simplejwt.settings import api_settings
 VERIFIED_TOKENS = 4096  # per process; about 1 KB each
 
 
-def now() -> float:
-    return time.time()
-
-
 class VerifiedTokenBackend(TokenBackend):
     """simplejwt's token backend, remembering the payloads of the tokens it verified."""
 
@@ -49,7 +45,7 @@ class VerifiedTokenBackend(TokenBackend):
             self.verified(token.encode() if isinstance(token, str) else token)
         )
         expires = payload.get("exp")
-        if expires is not None and int(expires) <= now() - self.get_leeway().total_seconds():
+        if expires is not None and int(expires) <= time.time() - self.get_leeway().total_seconds():
             raise TokenBackendExpiredToken(_("Token is expired"))
         return payload
 

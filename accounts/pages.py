@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
-from accounts.selectors import AccountLinkError
+from accounts.exceptions import AccountLinkError
 
 # HEAD as GET (a mail scanner's probe): shows the page, changes nothing.
 get_or_post = require_http_methods(["GET", "HEAD", "POST"])

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.addresses import AddressError, canonical_email
+from accounts.exceptions import AccountLinkError
 from accounts.models import PendingEmailChange, User
 from accounts.policy import account_can_log_in
 from accounts.tokens import (
@@ -22,24 +23,6 @@ from accounts.tokens import (
     email_change_key_digest,
     password_reset_tokens,
 )
-
-LINK_MESSAGES = {
-    LinkState.INVALID: _(
-        "This link is not valid: it may be incomplete, replaced by a newer one, or already used."
-    ),
-    LinkState.EXPIRED: _("This link has expired. Ask for a new one."),
-    LinkState.USED: _("This link was already used."),
-}
-
-
-class AccountLinkError(Exception):
-    """An emailed link that cannot be used; `field` names the part that failed."""
-
-    def __init__(self, state: LinkState, *, field: str = "token", message: object = None):
-        self.state = state
-        self.field = field
-        self.message = str(message or LINK_MESSAGES[state])
-        super().__init__(self.message)
 
 
 def user_for_uid(uid: str) -> User | None:

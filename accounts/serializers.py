@@ -23,7 +23,7 @@ from accounts.authentication import JWTAuthentication
 from accounts.jwt_sessions import SessionRefreshToken
 from accounts.models import User
 from accounts.policy import account_can_log_in
-from accounts.selectors import AccountLinkError, password_reset_link_user
+from accounts.selectors import password_reset_link_user
 from accounts.step_up import current_password_check
 from accounts.validators import PASSWORD_MAX_LENGTH
 
@@ -56,13 +56,6 @@ def check_password_rules(password: str, user: User, field: str) -> None:
         validate_password(password, user)
     except DjangoValidationError as error:
         raise serializers.ValidationError({field: list(error.messages)}) from error
-
-
-def link_user(uid: str, token: str) -> User:
-    try:
-        return password_reset_link_user(uid=uid, token=token)
-    except AccountLinkError as error:
-        raise serializers.ValidationError({error.field: [error.message]}) from error
 
 
 DATE_JOINED = serializers.DateTimeField(read_only=True)
@@ -135,7 +128,7 @@ class DjoserPasswordResetConfirmSerializer(UidTokenSerializer):
     re_new_password = password_field(required=False)
 
     def validate(self, attrs):
-        user = link_user(attrs["uid"], attrs["token"])
+        user = password_reset_link_user(uid=attrs["uid"], token=attrs["token"])
         re_new_password = attrs.pop("re_new_password", None)
         if re_new_password is not None and re_new_password != attrs["new_password"]:
             raise serializers.ValidationError(
@@ -272,7 +265,7 @@ class RestAuthPasswordResetConfirmSerializer(rest_auth.PasswordResetConfirmSeria
     new_password2 = password_field()
 
     def validate(self, attrs):
-        self.user = link_user(attrs["uid"], attrs["token"])
+        self.user = password_reset_link_user(uid=attrs["uid"], token=attrs["token"])
         self.set_password_form = SetPasswordForm(user=self.user, data=attrs)
         if not self.set_password_form.is_valid():
             raise serializers.ValidationError(self.set_password_form.errors)

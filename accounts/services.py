@@ -24,8 +24,9 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
-from accounts import emails, links, tasks
+from accounts import links, notifications, tasks
 from accounts.audit import Event, Outcome, audit_record, request_origin
+from accounts.exceptions import AccountLinkError
 from accounts.jwt_sessions import ended_session_kept_until, token_sid
 from accounts.lockout import lockout_lift
 from accounts.mail_caps import mail_cap_allows
@@ -33,7 +34,6 @@ from accounts.models import EndedJwtSession, PendingEmailChange, User
 from accounts.policy import account_can_log_in
 from accounts.selectors import (
     EMAIL_TAKEN_MESSAGE,
-    AccountLinkError,
     activation_link_user,
     awaits_confirmation,
     email_change_link_target,
@@ -44,6 +44,34 @@ from accounts.token_cache import jwt_session_revoke
 from accounts.tokens import LinkState, email_change_key_create
 
 ConfirmWith = Literal["activation", "verification"]
+
+
+# --- allauth's copy of the address ---
+def email_address_sync(*, user: User) -> EmailAddress:
+    """Bring allauth's EmailAddress rows in step with the user row; return the primary one.
+
+    The only writer of EmailAddress (accounts.signals calls it on every save of the address or
+    `is_active`). allauth (and dj-rest-auth's login) read their own copy of the address and
+    whether it is verified; the user row is the source of truth. Rules: the account keeps
+    exactly one address row, the primary one, equal to `User.email`; a changed address carries
+    the verified state of the one it replaces; an active account's address is verified (an
+    active account is a confirmed one, see accounts.policy), while deactivating an account
+    leaves it verified, so a deactivated account cannot confirm itself again.
+    """
+    email = user.email.lower()
+    addresses = list(EmailAddress.objects.filter(user=user))
+    current = next((address for address in addresses if address.email == email), None)
+    previous = current or next((address for address in addresses if address.primary), None)
+    verified = user.is_active or bool(previous and previous.verified)
+    stale = [address.pk for address in addresses if address is not current]
+    if stale:
+        EmailAddress.objects.filter(pk__in=stale).delete()
+    if current is None:
+        return EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
+    if not (current.primary and current.verified == verified):
+        current.primary, current.verified = True, verified
+        current.save(update_fields=["primary", "verified"])
+    return current
 
 
 # --- registration and confirmation ---
@@ -64,31 +92,28 @@ def account_register(*, email: str, password: str, confirm_with: ConfirmWith) ->
         except IntegrityError:
             # A concurrent sign-up with the same address (in any case) committed first.
             owner = User.objects.with_email(email).first()
-            already_registered(owner.email if owner else email)
+            already_registered_notice_send(email=owner.email if owner else email)
             return
-        send_confirmation_link(user, confirm_with)
+        confirmation_link_send(user=user, confirm_with=confirm_with)
         audit_record(Event.SIGNUP, target=user.email, detail=confirm_with)
         return
     # Hash anyway, so a known address takes as long to answer as a new one.
     make_password(password)
-    already_registered(owner.email)
+    already_registered_notice_send(email=owner.email)
 
 
-def already_registered(email: str) -> None:
+def already_registered_notice_send(*, email: str) -> None:
     if mail_cap_allows(kind="already_registered", email=email):
-        emails.send_already_registered(email)
+        notifications.send_already_registered(email)
     audit_record(Event.SIGNUP, outcome=Outcome.FAILURE, target=email, detail="address taken")
 
 
-def send_confirmation_link(user: User, confirm_with: ConfirmWith) -> None:
+def confirmation_link_send(*, user: User, confirm_with: ConfirmWith) -> None:
     if confirm_with == "activation":
-        emails.send_activation(user)
+        notifications.send_activation(user)
         return
-    address, _created = EmailAddress.objects.get_or_create(
-        user=user, email=user.email.lower(), defaults={"primary": True}
-    )
-    key = EmailConfirmationHMAC(address).key
-    emails.send_confirmation(email=user.email, url=links.verification_link(key))
+    key = EmailConfirmationHMAC(email_address_sync(user=user)).key
+    notifications.send_confirmation(email=user.email, url=links.verification_link(key))
 
 
 def confirmation_resend(*, email: str, confirm_with: ConfirmWith) -> None:
@@ -109,21 +134,16 @@ def confirmation_resend_mail(
         and awaits_confirmation(user)
         and mail_cap_allows(kind="confirmation", email=user.email)
     ):
-        send_confirmation_link(user, confirm_with)
+        confirmation_link_send(user=user, confirm_with=confirm_with)
 
 
 @transaction.atomic
 def account_confirm(*, user: User) -> None:
     """The one end of both confirmation flows: the account may now log in on every route.
 
-    Activates the user and marks its primary allauth address verified (creating it if missing),
-    so djoser, dj-rest-auth, allauth and the admin agree.
+    Activates the user; saving it marks its primary allauth address verified (creating it if
+    missing, `email_address_sync`), so djoser, dj-rest-auth, allauth and the admin agree.
     """
-    email = user.email.lower()
-    EmailAddress.objects.filter(user=user).exclude(email=email).delete()
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit_record(Event.CONFIRMATION, target=user.email)
@@ -241,7 +261,7 @@ def password_change(*, user: User, new_password: str, request: HttpRequest | Non
     audit_record(Event.PASSWORD_CHANGE, target=user.email)
     credentials_revoke(user=user)
     _keep_callers_session(request, user)
-    emails.send_password_changed(user)
+    notifications.send_password_changed(user)
 
 
 def password_reset_request(*, email: str) -> None:
@@ -266,7 +286,7 @@ def password_reset_mail(*, email: str, origin: dict[str, Any] | None = None) -> 
                 origin=origin,
             )
             return
-        emails.send_password_reset(user)
+        notifications.send_password_reset(user)
         audit_record(Event.PASSWORD_RESET_REQUEST, target=user.email, origin=origin)
         return
     audit_record(
@@ -292,7 +312,7 @@ def password_reset_complete(*, uid: str, token: str, new_password: str) -> User:
     # The owner proved control of the address: a lock set by someone guessing ends here.
     email = user.email
     transaction.on_commit(lambda: lockout_lift(email=email))
-    emails.send_password_changed(user)
+    notifications.send_password_changed(user)
     return user
 
 
@@ -308,10 +328,10 @@ def email_change_request(*, user: User, new_email: str) -> None:
     # Under the account's row lock: two requests at once leave one pending change.
     User.objects.select_for_update().filter(pk=user.pk).first()
     PendingEmailChange.objects.filter(user=user).delete()
-    emails.send_email_change_requested(user=user, new_email=new_email)
+    notifications.send_email_change_requested(user=user, new_email=new_email)
     detail = f"to {new_email}"
     if User.objects.with_email(new_email).exists():
-        emails.send_email_change_taken(email=new_email)
+        notifications.send_email_change_taken(email=new_email)
         audit_record(
             Event.EMAIL_CHANGE_REQUEST,
             outcome=Outcome.FAILURE,
@@ -322,7 +342,7 @@ def email_change_request(*, user: User, new_email: str) -> None:
     audit_record(Event.EMAIL_CHANGE_REQUEST, target=user.email, detail=detail)
     key, digest = email_change_key_create()
     PendingEmailChange.objects.create(user=user, new_email=new_email, key_digest=digest)
-    emails.send_email_change_link(new_email=new_email, key=key)
+    notifications.send_email_change_link(new_email=new_email, key=key)
 
 
 @transaction.atomic
@@ -347,7 +367,7 @@ def email_change_confirm(*, key: str) -> User:
         raise AccountLinkError(
             LinkState.INVALID, field="key", message=EMAIL_TAKEN_MESSAGE
         ) from error
-    emails.send_email_changed(old_email=old_email, new_email=user.email)
+    notifications.send_email_changed(old_email=old_email, new_email=user.email)
     audit_record(Event.EMAIL_CHANGE, target=user.email, detail=f"from {old_email}")
     return user
 

@@ -3,8 +3,7 @@
 # djoser's routes (/auth/…) and dj-rest-auth's (/dj-rest-auth/…) keep their paths and payloads;
 # whatever either does to an account happens in the same accounts.services function.
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 
 from dj_rest_auth import views as rest_auth_views
 from dj_rest_auth.registration import views as registration_views
@@ -32,7 +31,6 @@ from rest_framework_simplejwt import views as jwt_views
 
 from accounts import services
 from accounts.models import User
-from accounts.selectors import AccountLinkError
 from accounts.serializers import (
     EmailSerializer,
     KeySerializer,
@@ -61,15 +59,6 @@ ENDS_JWT_SESSION = (
     "access or refresh tokens is accepted again. Other JWT logins of the account keep working."
 )
 NAMES_ONLY = "Changes the names; the address changes only through `set_email`."
-
-
-@contextmanager
-def link_errors() -> Iterator[None]:
-    """An unusable emailed link is a 400 naming the part that failed (`uid`, `token`, `key`)."""
-    try:
-        yield
-    except AccountLinkError as error:
-        raise serializers.ValidationError({error.field: [error.message]}) from error
 
 
 def refresh_from(request: Request) -> object:
@@ -183,8 +172,7 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
     @action(["post"], detail=False)
     def activation(self, request, *args, **kwargs):
         data = self.validated_data(request)
-        with link_errors():
-            services.account_activate(uid=data["uid"], token=data["token"])
+        services.account_activate(uid=data["uid"], token=data["token"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -233,10 +221,9 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
     @action(["post"], detail=False)
     def reset_password_confirm(self, request, *args, **kwargs):
         data = self.validated_data(request)
-        with link_errors():
-            services.password_reset_complete(
-                uid=data["uid"], token=data["token"], new_password=data["new_password"]
-            )
+        services.password_reset_complete(
+            uid=data["uid"], token=data["token"], new_password=data["new_password"]
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -265,8 +252,7 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
     )
     def set_email_confirm(self, request, *args, **kwargs):
         data = self.validated_data(request)
-        with link_errors():
-            services.email_change_confirm(key=data["key"])
+        services.email_change_confirm(key=data["key"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -401,8 +387,7 @@ class RestAuthVerifyEmailView(registration_views.VerifyEmailView):
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with link_errors():
-            services.email_address_verify(key=serializer.validated_data["key"])
+        services.email_address_verify(key=serializer.validated_data["key"])
         return Response({"detail": _("ok")})
 
 

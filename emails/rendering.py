@@ -8,16 +8,11 @@ mail and Canvass's own read and look the same. Each message folder also ships
 (tests/emails/test_templates.py; see emails/README.md).
 """
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.template.autoreload import get_template_directories
 from django.template.loader import render_to_string
-
-SAMPLE_CONTEXT_FILE = "sample_context.json"
 
 
 @dataclass(frozen=True)
@@ -47,18 +42,3 @@ def render_email(template: str, context: dict[str, Any] | None = None) -> Render
         text=render_to_string(f"{prefix}/body.txt", full_context).strip() + "\n",
         html=render_to_string(f"{prefix}/body.html", full_context),
     )
-
-
-def message_template_folders() -> dict[str, Path]:
-    """Every message folder `emails/<name>/` in every template directory; `_layout` excluded."""
-    return {
-        folder.name: folder
-        for directory in get_template_directories()
-        for folder in sorted((directory / "emails").glob("*/"))
-        if folder.is_dir() and not folder.name.startswith("_")
-    }
-
-
-def sample_context(folder: Path) -> dict[str, Any]:
-    """The sample context a message folder ships (FileNotFoundError when it ships none)."""
-    return json.loads((folder / SAMPLE_CONTEXT_FILE).read_text(encoding="utf-8"))

@@ -104,12 +104,6 @@ TOKEN_CACHE_SECONDS = env.int(
 # --- djoser --- https://djoser.readthedocs.io/en/latest/settings.html
 DJOSER = {
     "LOGIN_FIELD": "email",
-    "SEND_ACTIVATION_EMAIL": True,
-    "SEND_CONFIRMATION_EMAIL": False,
-    "PASSWORD_CHANGED_EMAIL_CONFIRMATION": True,
-    "ACTIVATION_URL": "activate/{uid}/{token}",
-    "PASSWORD_RESET_CONFIRM_URL": "password/reset/confirm/{uid}/{token}",
-    "PASSWORD_RESET_SHOW_EMAIL_NOT_FOUND": False,
     "HIDE_USERS": True,
     "SERIALIZERS": {
         "user_create": "accounts.serializers.DjoserRegistrationSerializer",
@@ -122,14 +116,6 @@ DJOSER = {
         "set_password": "accounts.serializers.PasswordChangeSerializer",
         "user_delete": "accounts.serializers.AccountDeleteSerializer",
         "token_create": "accounts.serializers.LoginSerializer",
-    },
-    # djoser's own mail goes through the Canvass layout too (accounts/emails.py).
-    "EMAIL": {
-        "activation": "accounts.emails.DjoserActivationEmail",
-        "confirmation": "accounts.emails.DjoserConfirmationEmail",
-        "password_reset": "accounts.emails.DjoserPasswordResetEmail",
-        "password_changed_confirmation": "accounts.emails.DjoserPasswordChangedEmail",
-        "username_changed_confirmation": "accounts.emails.DjoserEmailChangedEmail",
     },
 }
 

@@ -34,7 +34,6 @@ def transport_from_url(url: str) -> dict:
             "EMAIL_TIMEOUT": int(query.get("timeout", ["10"])[0]),
         }
     refuse_to_start(f"EMAIL_URL has an unknown scheme {scheme!r}")
-    return {}
 
 
 EMAIL_URL = env.str("EMAIL_URL", default="console:")

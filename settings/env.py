@@ -4,6 +4,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import environ
 
@@ -17,7 +18,7 @@ env = environ.Env()
 WORKER_BOOT_ERROR = 3
 
 
-def refuse_to_start(message: str) -> None:
+def refuse_to_start(message: str) -> NoReturn:
     """Stop the process with a one-line message instead of a traceback (operators read this)."""
     sys.stderr.write(f"Canvass refuses to start: {message}\n")
     raise SystemExit(1)

@@ -18,15 +18,28 @@ SCALE_MAX = 10
 DEFAULT_SCALE_MAX = 5
 
 
-class Survey(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft"
-        PUBLISHED = "published"
-        CLOSED = "closed"
+# The choices live beside the models so each model's Meta can name them in its constraints.
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
 
-    class Audience(models.TextChoices):
-        PUBLIC = "public"
-        INVITED = "invited"
+
+class SurveyAudience(models.TextChoices):
+    PUBLIC = "public"
+    INVITED = "invited"
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    RATING = "rating"
+    TEXT = "text"
+
+
+class Survey(models.Model):
+    Status = SurveyStatus
+    Audience = SurveyAudience
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="surveys"
@@ -44,11 +57,11 @@ class Survey(models.Model):
         indexes = [models.Index(fields=["audience", "status"], name="survey_audience_status")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "published", "closed"]),
+                condition=models.Q(status__in=SurveyStatus.values),
                 name="survey_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(audience__in=["public", "invited"]),
+                condition=models.Q(audience__in=SurveyAudience.values),
                 name="survey_audience_valid",
             ),
         ]
@@ -73,11 +86,7 @@ class Survey(models.Model):
 
 
 class Question(models.Model):
-    class Kind(models.TextChoices):
-        SINGLE_CHOICE = "single_choice"
-        MULTIPLE_CHOICE = "multiple_choice"
-        RATING = "rating"
-        TEXT = "text"
+    Kind = QuestionKind
 
     CHOICE_KINDS = (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE)
 
@@ -93,13 +102,17 @@ class Question(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["survey", "position"], name="question_position_unique"),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["single_choice", "multiple_choice", "rating", "text"]),
+                condition=models.Q(kind__in=QuestionKind.values),
                 name="question_kind_valid",
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind="rating", scale_max__gte=SCALE_MIN, scale_max__lte=SCALE_MAX)
-                    | (~models.Q(kind="rating") & models.Q(scale_max__isnull=True))
+                    models.Q(
+                        kind=QuestionKind.RATING.value,
+                        scale_max__gte=SCALE_MIN,
+                        scale_max__lte=SCALE_MAX,
+                    )
+                    | (~models.Q(kind=QuestionKind.RATING.value) & models.Q(scale_max__isnull=True))
                 ),
                 name="question_scale_max_only_for_ratings",
             ),

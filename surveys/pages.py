@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from surveys import selectors, services
-from surveys.errors import AnswersInvalid, SurveyConflict
+from surveys.exceptions import AnswersInvalid, SurveyConflict
 from surveys.models import TEXT_ANSWER_MAX_LENGTH, Question, Survey
 from surveys.permissions import may_respond, surveys_visible_to
 from surveys.serializers import ResponseInputSerializer

@@ -8,6 +8,7 @@ and adding an address reveals nothing about whether an account has it.
 from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.models import User
@@ -100,10 +101,10 @@ CHECKS = {
 }
 
 DENIED_MESSAGES = {
-    Capability.VIEW: "You may not see this survey.",
-    Capability.RESPOND: "You are not invited to respond to this survey.",
-    Capability.REVIEW: "Only the survey's owner and reviewers may see this.",
-    Capability.MANAGE: "Only the survey's owner may do this.",
+    Capability.VIEW: _("You may not see this survey."),
+    Capability.RESPOND: _("You are not invited to respond to this survey."),
+    Capability.REVIEW: _("Only the survey's owner and reviewers may see this."),
+    Capability.MANAGE: _("Only the survey's owner may do this."),
 }
 
 

@@ -4,6 +4,7 @@ Input fields are strict about JSON types (a number is not a title, "yes" is not 
 client sending the wrong type gets a 400 naming the field rather than a silent conversion.
 """
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -97,16 +98,18 @@ class QuestionInputSerializer(serializers.Serializer):
         if kind in Question.CHOICE_KINDS:
             distinct = {text.casefold() for text in choices}
             if len(distinct) != len(choices):
-                raise serializers.ValidationError({"choices": ["Choices must be distinct."]})
+                raise serializers.ValidationError({"choices": [_("Choices must be distinct.")]})
             if len(choices) < 2:
-                raise serializers.ValidationError({"choices": ["Give at least 2 choices."]})
+                raise serializers.ValidationError({"choices": [_("Give at least 2 choices.")]})
         elif choices:
-            raise serializers.ValidationError({"choices": ["Only choice questions have choices."]})
+            raise serializers.ValidationError(
+                {"choices": [_("Only choice questions have choices.")]}
+            )
         if kind == Question.Kind.RATING:
             scale_max = scale_max or DEFAULT_SCALE_MAX
         elif scale_max is not None:
             raise serializers.ValidationError(
-                {"scale_max": ["Only rating questions have a scale."]}
+                {"scale_max": [_("Only rating questions have a scale.")]}
             )
         return QuestionSpec(
             text=attrs["text"],

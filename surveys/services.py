@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _  # messages built per request, in its language
 
 from accounts.addresses import email_key
 from accounts.counters import counters
 from accounts.models import User
 from emails.rendering import frontend_link
 from emails.services import email_send
-from surveys.errors import (
+from surveys.exceptions import (
     AlreadyResponded,
     AnswersInvalid,
     ConcurrentChange,
@@ -168,12 +169,12 @@ def _status_move(*, survey: Survey, allowed_from: Sequence[str], to: str, refusa
 
 def survey_publish(*, survey: Survey) -> Survey:
     if survey.status == Survey.Status.DRAFT and not survey.questions.exists():
-        raise InvalidTransition("A survey needs at least one question before it is published.")
+        raise InvalidTransition(_("A survey needs at least one question before it is published."))
     return _status_move(
         survey=survey,
         allowed_from=[Survey.Status.DRAFT],
         to=Survey.Status.PUBLISHED,
-        refusal="Only a draft can be published.",
+        refusal=_("Only a draft can be published."),
     )
 
 
@@ -182,7 +183,7 @@ def survey_close(*, survey: Survey) -> Survey:
         survey=survey,
         allowed_from=[Survey.Status.PUBLISHED],
         to=Survey.Status.CLOSED,
-        refusal="Only a published survey can be closed.",
+        refusal=_("Only a published survey can be closed."),
     )
 
 
@@ -202,23 +203,28 @@ def _answer_problems(question: Question, answer: AnswerInput, choice_ids: set[in
         if present
     }
     if given - {takes}:
-        return [f'A {kind.replace("_", " ")} question is answered with "{takes}" only.']
+        message = _('A {kind} question is answered with "{takes}" only.')
+        return [message.format(kind=kind.replace("_", " "), takes=takes)]
     problems = []
     if question.has_choices:
         foreign = [choice for choice in answer.choices if choice not in choice_ids]
         if foreign:
             listed = ", ".join(str(choice) for choice in foreign)
-            problems.append(f"Not an option of this question: {listed}.")
+            problems.append(_("Not an option of this question: {listed}.").format(listed=listed))
         if len(set(answer.choices)) != len(answer.choices):
-            problems.append("Each option may be chosen only once.")
+            problems.append(_("Each option may be chosen only once."))
         if kind == Question.Kind.SINGLE_CHOICE and len(answer.choices) > 1:
-            problems.append("Choose exactly one option.")
+            problems.append(_("Choose exactly one option."))
     elif kind == Question.Kind.RATING:
         scale_max = question.scale_max or 0
         if answer.rating is not None and not 1 <= answer.rating <= scale_max:
-            problems.append(f"Give a rating from 1 to {scale_max}.")
+            problems.append(_("Give a rating from 1 to {scale_max}.").format(scale_max=scale_max))
     elif len(answer.text) > TEXT_ANSWER_MAX_LENGTH:
-        problems.append(f"Keep the answer to {TEXT_ANSWER_MAX_LENGTH} characters or fewer.")
+        problems.append(
+            _("Keep the answer to {limit} characters or fewer.").format(
+                limit=TEXT_ANSWER_MAX_LENGTH
+            )
+        )
     return problems
 
 
@@ -237,9 +243,9 @@ def response_problems(*, survey: Survey, answers: Sequence[AnswerInput]) -> dict
         key = str(answer.question)
         question = questions.get(answer.question)
         if question is None:
-            problems.setdefault(key, []).append("This question is not part of this survey.")
+            problems.setdefault(key, []).append(_("This question is not part of this survey."))
         elif answer.question in seen:
-            problems.setdefault(key, []).append("This question is answered more than once.")
+            problems.setdefault(key, []).append(_("This question is answered more than once."))
         else:
             found = _answer_problems(question, answer, choices_of[question.pk])
             if found:
@@ -248,7 +254,7 @@ def response_problems(*, survey: Survey, answers: Sequence[AnswerInput]) -> dict
     answered = {answer.question for answer in answers if not answer.is_empty}
     for question in questions.values():
         if question.required and question.pk not in answered and str(question.pk) not in problems:
-            problems[str(question.pk)] = ["This question is required."]
+            problems[str(question.pk)] = [_("This question is required.")]
     return problems
 
 
@@ -347,7 +353,7 @@ def invitations_create(*, survey: Survey, emails: Sequence[str]) -> list[Invitat
     nothing is sent.
     """
     if not survey.accepts_responses:
-        raise NotAcceptingResponses("Invitations can be sent only while the survey is open.")
+        raise NotAcceptingResponses(_("Invitations can be sent only while the survey is open."))
     addresses = _addresses_unique(emails)
     try:
         with transaction.atomic():

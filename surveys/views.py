@@ -11,7 +11,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, Throttled, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -21,7 +20,6 @@ from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import User
 from surveys import selectors, services
-from surveys.errors import AnswersInvalid, InvitationLimitReached, SurveyConflict
 from surveys.models import Survey
 from surveys.permissions import Capability, SurveyAccess, surveys_visible_to
 from surveys.renderers import CSVRenderer, csv_streaming_response
@@ -38,12 +36,6 @@ from surveys.serializers import (
     SurveyOutputSerializer,
     SurveyResultsSerializer,
 )
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The survey's state does not allow this."
-    default_code = "conflict"
 
 
 class DetailSerializer(serializers.Serializer):
@@ -74,7 +66,8 @@ class SurveySchema(AutoSchema):
 
 
 class SurveyAPIMixin(APIView):
-    """Turns the services' refusals into API answers: 409 for state conflicts, 400 for answers."""
+    """Every survey route: the visibility permission and the schema; the services' refusals
+    (surveys.exceptions) are answered by the API's exception handler."""
 
     permission_classes = [SurveyAccess]
     schema = SurveySchema()
@@ -88,15 +81,6 @@ class SurveyAPIMixin(APIView):
             if header:
                 return header
         return ""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, AnswersInvalid):
-            exc = ValidationError({"answers": exc.errors})
-        elif isinstance(exc, SurveyConflict):
-            exc = Conflict(exc.message)
-        elif isinstance(exc, InvitationLimitReached):
-            exc = Throttled(wait=exc.retry_after, detail=exc.message)
-        return super().handle_exception(exc)
 
 
 class SurveyViewSet(SurveyAPIMixin, GenericViewSet):

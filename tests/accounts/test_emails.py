@@ -2,9 +2,6 @@
 
 import pytest
 from allauth.account.adapter import get_adapter
-from djoser.conf import settings as djoser_settings
-
-from tests.accounts.conftest import links_in
 
 pytestmark = pytest.mark.django_db
 LAYOUT_MARK = 'role="presentation"'  # emails/_layout/base.html
@@ -47,25 +44,3 @@ def test_allauths_mail_is_rendered_by_canvass(
     assert LAYOUT_MARK in html_of(message)
     for url in context.values():
         assert url in message.body
-
-
-def test_djoser_email_classes_are_rendered_by_canvass(
-    django_capture_on_commit_callbacks, mailoutbox, unconfirmed_user, confirmed_user
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        djoser_settings.EMAIL.activation(None, {"user": unconfirmed_user}).send(
-            [unconfirmed_user.email]
-        )
-        djoser_settings.EMAIL.password_reset(None, {"user": confirmed_user}).send(
-            [confirmed_user.email]
-        )
-        djoser_settings.EMAIL.password_changed_confirmation(None, {"user": confirmed_user}).send(
-            [confirmed_user.email]
-        )
-
-    activation, reset, changed = mailoutbox
-    assert [path.split("/")[1] for path in links_in(activation)] == ["activate"]
-    assert links_in(reset)[0].startswith("/password/reset/confirm/")
-    assert changed.subject == "Your Canvass password was changed"
-    for message in mailoutbox:
-        assert LAYOUT_MARK in html_of(message)

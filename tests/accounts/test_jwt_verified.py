@@ -65,12 +65,12 @@ def test_a_token_altered_after_its_original_was_verified_is_refused(pair, user_f
     assert response.json() == refused("Token is invalid")
 
 
-def test_a_remembered_token_is_refused_once_it_has_expired(pair, monkeypatch):
+def test_a_remembered_token_is_refused_once_it_has_expired(pair, time_machine):
     client = bearer(pair.access)
     assert client.get(DJOSER.profile).status_code == HTTPStatus.OK
     expires = payload(pair.access)["exp"]
 
-    monkeypatch.setattr(jwt_verified, "now", lambda: expires + 1)
+    time_machine.move_to(expires + 1, tick=False)
     response = client.get(DJOSER.profile)
 
     assert response.status_code == HTTPStatus.UNAUTHORIZED

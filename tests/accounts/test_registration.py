@@ -86,7 +86,7 @@ def test_a_mail_that_cannot_be_queued_leaves_no_account(api_client, routes, pass
     def broken(**kwargs):
         raise RuntimeError("outbox unavailable")
 
-    monkeypatch.setattr("accounts.emails.email_send", broken)
+    monkeypatch.setattr("accounts.notifications.email_send", broken)
 
     with pytest.raises(RuntimeError, match="outbox unavailable"):
         api_client.post(routes.register, routes.register_payload("atomic@example.org", password))

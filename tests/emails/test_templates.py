@@ -6,10 +6,10 @@ import re
 import pytest
 from django.template import engines
 
-from emails.rendering import (
+from emails.rendering import render_email
+from tests.emails.message_templates import (
     SAMPLE_CONTEXT_FILE,
     message_template_folders,
-    render_email,
     sample_context,
 )
 

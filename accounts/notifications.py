@@ -1,7 +1,6 @@
 """Account messages: every account email (djoser's and allauth's too) goes through email_send."""
 
 import logging
-from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -27,10 +26,6 @@ def send_activation(user) -> None:
 def send_already_registered(email: str) -> None:
     """Told to the owner when someone signs up with their address (no enumeration by sign-up)."""
     email_send(to=email, template="account_already_registered")
-
-
-def send_account_confirmed(user) -> None:
-    email_send(to=user.email, template="account_confirmed")
 
 
 def send_password_reset(user) -> None:
@@ -102,44 +97,3 @@ def send_allauth_message(template_prefix: str, email: str, context: dict[str, An
         "hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
     }
     email_send(to=email, template=template, context=extra)
-
-
-# --- djoser: its EMAIL classes are called as `Class(request, context).send(to)` ---
-class DjoserEmail:
-    """djoser's email interface, rendered by Canvass instead of djoser's own templates."""
-
-    def __init__(self, request=None, context: dict[str, Any] | None = None, *args, **kwargs):
-        self.request = request
-        self.context = context or {}
-
-    def deliver(self, user, to: Sequence[str]) -> None:
-        raise NotImplementedError
-
-    def send(self, to: Sequence[str], *args, **kwargs) -> None:
-        self.deliver(self.context.get("user"), to)
-
-
-class DjoserActivationEmail(DjoserEmail):
-    def deliver(self, user, to: Sequence[str]) -> None:
-        for address in to:
-            send_confirmation(email=address, url=links.activation_link(user))
-
-
-class DjoserConfirmationEmail(DjoserEmail):
-    def deliver(self, user, to: Sequence[str]) -> None:
-        email_send(to=to, template="account_confirmed")
-
-
-class DjoserPasswordResetEmail(DjoserEmail):
-    def deliver(self, user, to: Sequence[str]) -> None:
-        send_password_reset(user)
-
-
-class DjoserPasswordChangedEmail(DjoserEmail):
-    def deliver(self, user, to: Sequence[str]) -> None:
-        email_send(to=to, template="account_password_changed")
-
-
-class DjoserEmailChangedEmail(DjoserEmail):
-    def deliver(self, user, to: Sequence[str]) -> None:
-        email_send(to=to, template="account_email_changed", context={"new_email": user.email})
