@@ -72,15 +72,15 @@ ACCOUNT_REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": API_AUTHENTICATION_CLASSES,
     "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
-    # Strict UTF-8, and no JSON nesting that could crash the parser (accounts/parsers.py).
+    # Strict UTF-8, and no JSON nesting that could crash the parser (api/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
-        "accounts.parsers.JSONParser",
-        "accounts.parsers.FormParser",
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     # DRF trusts X-Forwarded-For unless told how many proxies there are.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
-    "EXCEPTION_HANDLER": "accounts.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
 }
 
 # --- audit log --- accounts/audit.py

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "dj_rest_auth",
     "dj_rest_auth.registration",
+    # Before drf_spectacular: its templates override the library's (the CDN-free ReDoc page).
+    "api",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -82,7 +84,7 @@ ASGI_APPLICATION = "settings.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # Project-wide overrides of third-party templates (e.g. the CDN-free ReDoc page).
+        # Project-wide overrides of third-party templates (allauth's login page).
         "DIRS": [BASE_DIR / "settings" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -207,7 +209,7 @@ X_FRAME_OPTIONS = "DENY"
 # <base>, forms post here only, and no page may be framed. A template's own inline <style> or
 # <script> runs only with the response's nonce (`nonce="{{ request.csp_nonce }}"`), which the
 # header names only when the page used it. The API docs widen it for their bundles
-# (settings/docs.py).
+# (api/docs.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -244,7 +246,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if BROWSABLE_API else []),
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "accounts.negotiation.ContentNegotiation",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ContentNegotiation",
     # Authentication order, throttles and JSON errors of the account routes (settings/accounts.py).
     **ACCOUNT_REST_FRAMEWORK,
 }
@@ -270,7 +272,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "settings.schema.add_tags_and_shared_responses",
+        "api.schema.add_tags_and_shared_responses",
     ],
 }
 

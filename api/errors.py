@@ -12,10 +12,10 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
+from api.prefixes import is_api_path
+
 logger = logging.getLogger(__name__)
 
-# Where every error body is JSON (CONTRACT.md section 6).
-API_PREFIXES = ("/auth/", "/dj-rest-auth/", "/api-token-auth/", "/api/")
 # What a lost or refused database connection raises; the next request reconnects
 # (CONN_HEALTH_CHECKS), so the client is told to try again, not that the server broke.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
@@ -26,11 +26,6 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = _("The request body is too large.")
     default_code = "payload_too_large"
-
-
-def is_api_path(path: str) -> bool:
-    """Under an API prefix, or the prefix itself without its slash (`/api`, `/auth`)."""
-    return path.startswith(API_PREFIXES) or f"{path}/" in API_PREFIXES
 
 
 def api_exception_handler(exc, context):
