@@ -63,7 +63,7 @@ class DatabaseCounters:
         table, expires = self.table(), now + timeout
         # SET's right-hand sides read the row as it was: an expired counter starts again.
         statement = (
-            f'INSERT INTO {table} ("key", "value", "expires_at") VALUES (%s, %s, %s) '  # noqa: S608
+            f'INSERT INTO {table} ("key", "value", "expires_at") VALUES (%s, %s, %s) '  # noqa: S608  # nosec B608  # the model's table name; values are placeholders
             f'ON CONFLICT ("key") DO UPDATE SET '
             f'"value" = CASE WHEN {table}."expires_at" <= %s THEN %s '
             f'ELSE {table}."value" + %s END, '

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.addresses import email_key
 from accounts.counters import counters
-from accounts.errors import is_api_path
+from api.prefixes import is_api_path
 
 # ASVS 5.0 6.3.1 / NIST SP 800-63B 5.2.2: at most 100 failed attempts per hour per account.
 MAX_FAILURES_PER_HOUR = 100

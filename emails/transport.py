@@ -12,10 +12,12 @@ from contextlib import suppress
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends import smtp
 from django.core.mail.backends.base import BaseEmailBackend
 
-from settings.email import SMTP_BACKEND
-
+# Django's SMTP backend, named as EMAIL_TRANSPORT names it: the one transport whose connection
+# is kept between messages.
+SMTP_BACKEND = f"{smtp.EmailBackend.__module__}.{smtp.EmailBackend.__qualname__}"
 # EMAIL_TRANSPORT keys (settings/email.py) → the keyword arguments of Django's mail backends.
 TRANSPORT_OPTIONS = {
     "EMAIL_HOST": "host",

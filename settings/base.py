@@ -8,11 +8,10 @@ import warnings
 
 from csp.constants import NONCE, NONE, SELF
 
-from settings.accounts import ACCOUNT_REST_FRAMEWORK
-from settings.env import BASE_DIR, csv_list, env, refuse_to_start
+from settings.env import BASE_DIR, DEBUG, REDIS_URL, csv_list, env, refuse_to_start
 
 # --- core ---
-DEBUG = env.bool("DEBUG", default=False)
+# DEBUG and REDIS_URL come from settings/env.py, which reads them once for every module here.
 
 # Only a debugging process may fall back to this key; production must bring its own.
 DEV_SECRET_KEY = "django-insecure-canvass-dev-key-only-for-DEBUG-1"  # noqa: S105
@@ -49,6 +48,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "dj_rest_auth",
     "dj_rest_auth.registration",
+    # Before drf_spectacular: its templates override the library's (the CDN-free ReDoc page).
+    "api",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -82,7 +83,7 @@ ASGI_APPLICATION = "settings.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # Project-wide overrides of third-party templates (e.g. the CDN-free ReDoc page).
+        # Project-wide overrides of third-party templates (allauth's login page).
         "DIRS": [BASE_DIR / "settings" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -116,7 +117,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Token caches must be shared by every worker process, so the embedded default is the database
 # cache (its table is created by `migrate`), not locmem. Throttle and lockout counters are in
 # Redis when it is configured, otherwise in a table of their own (accounts/counters.py).
-REDIS_URL = env.str("REDIS_URL", default="")
 DATABASE_CACHE = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "canvass_cache",
@@ -207,7 +207,7 @@ X_FRAME_OPTIONS = "DENY"
 # <base>, forms post here only, and no page may be framed. A template's own inline <style> or
 # <script> runs only with the response's nonce (`nonce="{{ request.csp_nonce }}"`), which the
 # header names only when the page used it. The API docs widen it for their bundles
-# (settings/docs.py).
+# (api/docs.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -232,6 +232,17 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# --- surveys --- surveys/services.py
+# Invitation mails one account may send, per clock hour and per UTC day; past either, inviting
+# answers 429 with Retry-After and creates nothing.
+SURVEY_INVITATIONS_PER_HOUR = env.int("SURVEY_INVITATIONS_PER_HOUR", default=100)
+SURVEY_INVITATIONS_PER_DAY = env.int("SURVEY_INVITATIONS_PER_DAY", default=500)
+
+# --- integrations --- (the REST framework and OpenAPI sections below name their entries)
+from settings.accounts import *  # noqa: E402, F403
+from settings.email import *  # noqa: E402, F403
+from settings.tasks import *  # noqa: E402, F403
+
 # --- Django REST framework --- https://www.django-rest-framework.org/api-guide/settings/
 # The browsable API (HTML for a browser's Accept) is a development aid: off in production unless
 # the operator turns it on. The API docs (/api/docs/) are the browser's way in.
@@ -244,9 +255,21 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if BROWSABLE_API else []),
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "accounts.negotiation.ContentNegotiation",
-    # Authentication order, throttles and JSON errors of the account routes (settings/accounts.py).
-    **ACCOUNT_REST_FRAMEWORK,
+    # The HTTP plumbing (api/): content negotiation, strict UTF-8 and no JSON nesting that
+    # could crash the parser, Django's request errors as JSON 4xx.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ContentNegotiation",
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    # Authentication order and throttle rates of the account routes (settings/accounts.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": API_AUTHENTICATION_CLASSES,  # noqa: F405
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,  # noqa: F405
+    # DRF trusts X-Forwarded-For unless told how many proxies there are.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # noqa: F405
 }
 
 # --- drf-spectacular --- https://drf-spectacular.readthedocs.io/en/latest/settings.html
@@ -261,26 +284,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # No call to the public validator service: the docs work offline.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": True},
-    # The three documented ways in (CONTRACT.md section 3); Basic (DEBUG) and REMOTE_USER are
-    # deployment conveniences, not part of the API.
-    "AUTHENTICATION_WHITELIST": [
-        "accounts.authentication.TokenAuthentication",
-        "accounts.authentication.JWTAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
+    # The three documented ways in (settings/accounts.py).
+    "AUTHENTICATION_WHITELIST": DOCUMENTED_AUTHENTICATION_CLASSES,  # noqa: F405
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "settings.schema.add_tags_and_shared_responses",
+        "api.schema.add_tags_and_shared_responses",
     ],
 }
-
-# --- surveys --- surveys/services.py
-# Invitation mails one account may send, per clock hour and per UTC day; past either, inviting
-# answers 429 with Retry-After and creates nothing.
-SURVEY_INVITATIONS_PER_HOUR = env.int("SURVEY_INVITATIONS_PER_HOUR", default=100)
-SURVEY_INVITATIONS_PER_DAY = env.int("SURVEY_INVITATIONS_PER_DAY", default=500)
-
-# --- integrations ---
-from settings.accounts import *  # noqa: E402, F403
-from settings.email import *  # noqa: E402, F403
-from settings.tasks import *  # noqa: E402, F403

@@ -4,8 +4,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from settings.env import BASE_DIR, env, refuse_to_start
 
-SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-
 
 def transport_from_url(url: str) -> dict:
     """Settings for `smtp://`, `smtp+tls://`, `smtp+ssl://`, `console:` or `file:///dir`."""
@@ -24,7 +22,7 @@ def transport_from_url(url: str) -> dict:
     if scheme in ("smtp", "smtp+tls", "smtps", "smtp+ssl"):
         query = parse_qs(parts.query)
         return {
-            "EMAIL_BACKEND": SMTP_BACKEND,
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": parts.hostname or "localhost",
             "EMAIL_PORT": parts.port or (465 if scheme == "smtp+ssl" else 25),
             "EMAIL_HOST_USER": unquote(parts.username or ""),

@@ -12,6 +12,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
+# Read here, once, because more than one settings module depends on them.
+DEBUG = env.bool("DEBUG", default=False)
+# Redis, when configured: the cache (settings/base.py), the broker's default
+# (settings/tasks.py) and the token cache's default (settings/accounts.py).
+REDIS_URL = env.str("REDIS_URL", default="")
 
 # The exit code with which a gunicorn worker tells its master that it cannot boot: the master
 # then stops, instead of restarting the worker forever (gunicorn.arbiter.Arbiter.WORKER_BOOT_ERROR).

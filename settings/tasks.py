@@ -1,9 +1,9 @@
 """Celery configuration (the app itself is `settings.celery:app`)."""
 
-from settings.env import env
+from settings.env import REDIS_URL, env
 
 # --- Celery --- https://docs.celeryq.dev/en/stable/userguide/configuration.html
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 # Without a broker, tasks run in-process (the embedded default of CONTRACT.md section 2).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False

@@ -1,12 +1,18 @@
 """Canvass URL map: the mount points of CONTRACT.md section 3."""
 
+import re
+
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from accounts.errors import not_found
-from settings.docs import RedocView, SwaggerView
-from settings.health import health, live
+from api.docs import RedocView, SwaggerView
+from api.errors import not_found
+from api.health import health, live
+from api.prefixes import API_PREFIXES
+
+# An API prefix, bare or with anything after it: `^(?:auth|dj-rest-auth|…)(?:/.*)?$`.
+API_PATHS = rf"^(?:{'|'.join(re.escape(prefix.strip('/')) for prefix in API_PREFIXES)})(?:/.*)?$"
 
 urlpatterns = [
     path("health/", health, name="health"),
@@ -20,12 +26,12 @@ urlpatterns = [
     # Last: anything else under an API prefix is a JSON 404 — also with DEBUG=1, where Django
     # would show its HTML debug page, and for a POST missing its trailing slash, which
     # APPEND_SLASH would otherwise turn into an error.
-    re_path(r"^(?:auth|dj-rest-auth|api-token-auth|api)(?:/.*)?$", not_found),
+    re_path(API_PATHS, not_found),
 ]
 
 # JSON 400 under the API prefixes (a Host not allowed), Django's page elsewhere.
-handler400 = "accounts.errors.bad_request"
+handler400 = "api.errors.bad_request"
 # JSON 404 under the API prefixes, Django's page elsewhere (CONTRACT.md section 6).
-handler404 = "accounts.errors.not_found"
+handler404 = "api.errors.not_found"
 # JSON under the API prefixes too; a database outage answers 503 with Retry-After.
-handler500 = "accounts.errors.server_error"
+handler500 = "api.errors.server_error"

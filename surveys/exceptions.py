@@ -4,7 +4,7 @@ from http import HTTPStatus
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.exceptions import DomainError
+from api.exceptions import DomainError
 
 
 class SurveyError(DomainError):

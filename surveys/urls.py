@@ -1,6 +1,6 @@
 """Survey routes under /api/surveys/ and the survey page (CONTRACT.md section 5)."""
 
-from django.urls import path, re_path
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from surveys import pages, views
@@ -35,6 +35,5 @@ urlpatterns = [
         views.SurveyReviewerDetailView.as_view(),
         name="survey-reviewer-detail",
     ),
-    re_path(r"^api/surveys/", views.api_not_found),
     path("surveys/<int:survey_id>", pages.survey_page, name="survey-page"),
 ]

@@ -3,9 +3,7 @@
 from typing import cast
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -447,9 +445,3 @@ class SurveyReviewerDetailView(SurveyChildView):
         reviewer = get_object_or_404(self.get_queryset(), pk=reviewer_pk)
         services.reviewer_remove(reviewer=reviewer)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-@csrf_exempt  # changes nothing: an unknown path is a JSON 404 for every method, not a CSRF 403
-def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-    """Unknown paths under /api/surveys/ answer JSON like the rest of the API (CONTRACT §6)."""
-    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)

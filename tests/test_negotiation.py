@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.test import APIRequestFactory
 
-from accounts.negotiation import ContentNegotiation
+from api.negotiation import ContentNegotiation
 from surveys.renderers import CSVRenderer
 
 API_RENDERERS = [JSONRenderer(), BrowsableAPIRenderer()]

@@ -1,12 +1,17 @@
 """Project-wide guarantees: no pending migrations, an OpenAPI 3 schema, docs served locally."""
 
+import ast
 from http import HTTPStatus
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ["accounts", "api", "emails", "surveys"]
 
 
 def test_no_pending_migrations():
@@ -47,3 +52,50 @@ def test_unknown_api_paths_are_json_404_in_every_mode(client, settings, debug, m
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response["Content-Type"] == "application/json"
     assert "detail" in response.json()
+
+
+def imported_modules(source: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(source.read_text(), filename=str(source))):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.add(node.module)
+    return modules
+
+
+def test_apps_never_import_the_settings_package():
+    """`settings/` mounts the apps; they read configuration through django.conf.settings."""
+    offenders = {
+        str(source.relative_to(ROOT)): sorted(
+            module
+            for module in imported_modules(source)
+            if module == "settings" or module.startswith("settings.")
+        )
+        for app in APPS
+        for source in (ROOT / app).rglob("*.py")
+    }
+    assert {source: modules for source, modules in offenders.items() if modules} == {}
+
+
+# Which app may import which (docs/architecture.md): settings on top, api at the bottom.
+MAY_IMPORT = {
+    "api": set(),
+    "emails": {"api"},
+    "accounts": {"api", "emails"},
+    "surveys": {"api", "emails", "accounts"},
+}
+
+
+@pytest.mark.parametrize("app", sorted(MAY_IMPORT))
+def test_apps_import_only_the_apps_below_them(app):
+    """One direction: settings → surveys → accounts → emails → api; never back up."""
+    forbidden = {"settings", *MAY_IMPORT} - MAY_IMPORT[app] - {app}
+    offenders = {
+        str(source.relative_to(ROOT)): sorted(
+            module for module in imported_modules(source) if module.split(".")[0] in forbidden
+        )
+        for source in (ROOT / app).rglob("*.py")
+        if "migrations" not in source.parts
+    }
+    assert {source: modules for source, modules in offenders.items() if modules} == {}

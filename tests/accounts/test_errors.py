@@ -63,6 +63,8 @@ def test_bad_input_from_a_signed_in_account_is_a_json_4xx(auth_client, path, bod
         "/dj-rest-auth/nothing/",
         "/api-token-auth/more/",
         "/api/nothing/",
+        "/api/surveys/1/nothing/",
+        "/api/surveys/1",
         # The prefixes themselves without their slash.
         "/auth",
         "/dj-rest-auth",

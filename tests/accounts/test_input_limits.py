@@ -155,8 +155,8 @@ urlpatterns = [
     path("database-down/", database_down_view),
     *project_urlpatterns,
 ]
-handler404 = "accounts.errors.not_found"
-handler500 = "accounts.errors.server_error"
+handler404 = "api.errors.not_found"
+handler500 = "api.errors.server_error"
 
 
 @pytest.fixture

@@ -12,12 +12,11 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
-from accounts.exceptions import DomainError
+from api.exceptions import DomainError
+from api.prefixes import is_api_path
 
 logger = logging.getLogger(__name__)
 
-# Where every error body is JSON (CONTRACT.md section 6).
-API_PREFIXES = ("/auth/", "/dj-rest-auth/", "/api-token-auth/", "/api/")
 # What a lost or refused database connection raises; the next request reconnects
 # (CONN_HEALTH_CHECKS), so the client is told to try again, not that the server broke.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
@@ -28,11 +27,6 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = _("The request body is too large.")
     default_code = "payload_too_large"
-
-
-def is_api_path(path: str) -> bool:
-    """Under an API prefix, or the prefix itself without its slash (`/api`, `/auth`)."""
-    return path.startswith(API_PREFIXES) or f"{path}/" in API_PREFIXES
 
 
 def domain_error_answer(error: DomainError) -> exceptions.APIException:
@@ -46,7 +40,7 @@ def domain_error_answer(error: DomainError) -> exceptions.APIException:
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, plus the services' domain errors (accounts.exceptions) and Django's
+    """DRF's handler, plus the services' domain errors (api.exceptions) and Django's
     request-size and suspicious-input errors as JSON 4xx."""
     if isinstance(exc, DomainError):
         exc = domain_error_answer(exc)

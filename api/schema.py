@@ -15,27 +15,29 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from api.prefixes import API, DJ_REST_AUTH, DJOSER, DRF_OBTAIN
+
 # (path prefix, tag, description); the first matching prefix names an operation's tag.
 ROUTE_SETS = [
     (
-        "/auth/",
+        DJOSER,
         "auth: djoser",
         "djoser's documented routes: sign-up, activation, DRF token and JWT login, profile, "
         "password and email change, password reset.",
     ),
     (
-        "/dj-rest-auth/",
+        DJ_REST_AUTH,
         "auth: dj-rest-auth",
         "dj-rest-auth's documented routes over the same accounts: sign-up, email verification, "
         "login, profile, password change and reset.",
     ),
     (
-        "/api-token-auth/",
+        DRF_OBTAIN,
         "auth: DRF token",
         'DRF\'s obtain-token view: `{"username": <email>, "password"}` → `{"token"}`.',
     ),
     (
-        "/api/surveys/",
+        f"{API}surveys/",
         "surveys",
         "Surveys, their questions, responses, results, invitations and reviewers.",
     ),
