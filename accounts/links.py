@@ -1,4 +1,4 @@
-"""The absolute links of account emails, all on FRONTEND_URL (CONTRACT.md section 4)."""
+"""The absolute links of account emails, all on FRONTEND_URL (README "Accounts")."""
 
 from accounts.tokens import activation_tokens, encode_uid, password_reset_tokens
 from emails.rendering import frontend_link

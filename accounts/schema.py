@@ -13,7 +13,7 @@ from drf_spectacular.extensions import (
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 
-# --- security schemes: the three ways to authenticate (CONTRACT.md section 3) ---
+# --- security schemes: the three ways to authenticate (README "Integrating a client") ---
 
 
 class AccountTokenScheme(OpenApiAuthenticationExtension):

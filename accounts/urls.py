@@ -1,4 +1,4 @@
-"""Account routes (CONTRACT.md section 3): /auth/, /dj-rest-auth/, /accounts/, link pages."""
+"""Account routes (README "Accounts"): /auth/, /dj-rest-auth/, /accounts/, link pages."""
 
 from allauth.account import views as allauth_views
 from dj_rest_auth.views import UserDetailsView

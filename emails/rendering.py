@@ -28,7 +28,7 @@ def base_context() -> dict[str, Any]:
 
 
 def frontend_link(path: str) -> str:
-    """An absolute link on FRONTEND_URL (CONTRACT.md section 4: every emailed link is absolute)."""
+    """An absolute link on FRONTEND_URL (every emailed link is absolute: README "Accounts")."""
     return f"{settings.FRONTEND_URL}/{path.lstrip('/')}"
 
 

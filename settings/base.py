@@ -1,4 +1,4 @@
-"""Canvass settings: read once from the environment (CONTRACT.md section 2).
+"""Canvass settings: read once from the environment (README "Environment").
 
 Environments differ in values, not in code paths. Third-party families live under banner
 sections here, or in `settings/<integration>.py` once they grow.

@@ -4,7 +4,7 @@ from settings.env import REDIS_URL, env
 
 # --- Celery --- https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-# Without a broker, tasks run in-process (the embedded default of CONTRACT.md section 2).
+# Without a broker, tasks run in-process (the embedded default: README "Environment").
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True

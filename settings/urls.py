@@ -1,4 +1,4 @@
-"""Canvass URL map: the mount points of CONTRACT.md section 3."""
+"""Canvass URL map: the mount points README "Accounts" and "Surveys" list."""
 
 import re
 
@@ -31,7 +31,7 @@ urlpatterns = [
 
 # JSON 400 under the API prefixes (a Host not allowed), Django's page elsewhere.
 handler400 = "api.errors.bad_request"
-# JSON 404 under the API prefixes, Django's page elsewhere (CONTRACT.md section 6).
+# JSON 404 under the API prefixes, Django's page elsewhere (README "Integrating a client").
 handler404 = "api.errors.not_found"
 # JSON under the API prefixes too; a database outage answers 503 with Retry-After.
 handler500 = "api.errors.server_error"

@@ -1,4 +1,4 @@
-"""Survey routes under /api/surveys/ and the survey page (CONTRACT.md section 5)."""
+"""Survey routes under /api/surveys/ and the survey page (README "Surveys")."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter

@@ -72,7 +72,7 @@ class SurveyAPIMixin(APIView):
 
     def get_authenticate_header(self, request: Request) -> str:
         """The first challenge any configured authenticator offers, so that anonymous writes
-        are 401 with WWW-Authenticate (CONTRACT.md section 3) even when session
+        are 401 with WWW-Authenticate (README "Integrating a client") even when session
         authentication, which has no challenge, is listed first."""
         for authenticator in self.get_authenticators():
             header = authenticator.authenticate_header(request)

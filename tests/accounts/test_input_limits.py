@@ -1,5 +1,5 @@
 """Input limits: oversized, deep, malformed and non-UTF-8 bodies are JSON 4xx, and no error body
-shows a trace, a query or a setting (CONTRACT.md section 6)."""
+shows a trace, a query or a setting (README "Integrating a client")."""
 
 import json
 from http import HTTPStatus
