@@ -14,6 +14,7 @@ from django.core import mail
 
 from accounts.models import User
 from accounts.services import account_confirm
+from tests.accounts.logins import LOCKOUT_LIMIT
 from tests.conftest import CommittingAPIClient, CommittingClient
 from tests.factories import UserFactory
 
@@ -227,3 +228,13 @@ def admin_deactivation_form(user: User) -> dict[str, str]:
         "emailaddress_set-0-id": str(EmailAddress.objects.get(user=user).pk),
         "emailaddress_set-0-user": str(user.pk),
     }
+
+
+@pytest.fixture
+def lockout(settings, rates):
+    """A small limit for the account (LOCKOUT_LIMIT), a larger one for the address; no login
+    throttle."""
+    rates(login=None)
+    settings.AXES_FAILURE_LIMIT = LOCKOUT_LIMIT
+    settings.LOCKOUT_IP_FAILURE_LIMIT = 1000
+    return settings

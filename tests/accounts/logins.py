@@ -6,6 +6,9 @@ from django.contrib.auth import SESSION_KEY
 
 from tests.conftest import CommittingAPIClient, CommittingClient
 
+# Failed logins that lock an account in the tests that use the `lockout` fixture.
+LOCKOUT_LIMIT = 3
+
 # (path, payload builder, key of the credential in the answer)
 API_LOGINS = {
     "djoser-token": ("/auth/token/login/", lambda e, p: {"email": e, "password": p}, "auth_token"),

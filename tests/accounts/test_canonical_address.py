@@ -10,8 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 from accounts.addresses import canonical_email
 from accounts.models import User
 from tests.accounts.conftest import DJOSER, REST_AUTH, links_in, mail_to
-from tests.accounts.logins import API_LOGINS, SESSION_LOGINS
-from tests.conftest import CommittingAPIClient, CommittingClient
+from tests.accounts.logins import API_LOGINS, LOCKOUT_LIMIT, attempt
+from tests.conftest import CommittingAPIClient
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,25 +92,6 @@ def test_any_spelling_logs_in_to_the_one_account(route, password, first, second)
         assert key in response.json()
 
 
-LIMIT = 3
-
-
-@pytest.fixture
-def lockout(settings, rates):
-    """A small limit for the account, a larger one for the address; no login throttle."""
-    rates(login=None)
-    settings.AXES_FAILURE_LIMIT = LIMIT
-    settings.LOCKOUT_IP_FAILURE_LIMIT = 1000
-
-
-def login_attempt(route: str, email: str, password: str):
-    if route in API_LOGINS:
-        path, payload, _key = API_LOGINS[route]
-        return CommittingAPIClient().post(path, payload(email, password), format="json")
-    path, payload = SESSION_LOGINS[route]
-    return CommittingClient().post(path, payload(email, password))
-
-
 # The Kelvin sign is left out: Python's lower() already gave it the account's counter.
 LOCKOUT_SPELLINGS = {name: pair for name, pair in SPELLINGS.items() if name != "Kelvin sign"}
 
@@ -120,12 +101,12 @@ LOCKOUT_SPELLINGS = {name: pair for name, pair in SPELLINGS.items() if name != "
 def test_failures_spread_over_spellings_lock_the_account(lockout, route, password, first, second):
     UserFactory(email=first)
     spellings = [second, first.upper(), second]
-    assert len(spellings) == LIMIT
+    assert len(spellings) == LOCKOUT_LIMIT
 
     for address in spellings:
-        login_attempt(route, address, "not the password")
+        attempt(route, address, "not the password")
 
-    response = login_attempt(route, first, password)
+    response = attempt(route, first, password)
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS, response.content[:200]
 
 

@@ -12,21 +12,16 @@ from django.test import RequestFactory
 from accounts.clients import client_ip
 from accounts.lockout import MAX_FAILURES_PER_HOUR, failures_per_hour_bound
 from tests.accounts.conftest import DJOSER, NEW_PASSWORD, REST_AUTH, link_from_last_mail, uid_token
-from tests.accounts.logins import LOGIN_ROUTES, assert_locked, attempt, signed_in
+from tests.accounts.logins import (
+    LOCKOUT_LIMIT,
+    LOGIN_ROUTES,
+    assert_locked,
+    attempt,
+    signed_in,
+)
 from tests.conftest import CommittingClient
 
 pytestmark = pytest.mark.django_db
-
-LIMIT = 3
-
-
-@pytest.fixture
-def lockout(settings, rates):
-    """A small limit for the account, a larger one for the address; no login throttle."""
-    rates(login=None)
-    settings.AXES_FAILURE_LIMIT = LIMIT
-    settings.LOCKOUT_IP_FAILURE_LIMIT = 1000
-    return settings
 
 
 @pytest.fixture
@@ -56,7 +51,7 @@ def fail(route: str, email: str, times: int, **extra) -> list[int]:
 def test_failures_lock_the_account_and_the_correct_password_is_refused(
     lockout, account, password, route
 ):
-    statuses = fail(route, account.email, LIMIT)
+    statuses = fail(route, account.email, LOCKOUT_LIMIT)
 
     assert HTTPStatus.TOO_MANY_REQUESTS not in statuses[:-1]
     assert statuses[-1] == HTTPStatus.TOO_MANY_REQUESTS  # the attempt that reaches the limit
@@ -65,7 +60,7 @@ def test_failures_lock_the_account_and_the_correct_password_is_refused(
 
 @pytest.mark.parametrize("first_route", LOGIN_ROUTES)
 def test_failures_on_one_route_count_for_every_other(lockout, account, password, first_route):
-    fail(first_route, account.email, LIMIT - 1)
+    fail(first_route, account.email, LOCKOUT_LIMIT - 1)
     others = [route for route in LOGIN_ROUTES if route != first_route]
 
     fail(others[0], account.email.upper(), 1)  # any letter case names the same account
@@ -84,30 +79,30 @@ def test_failures_spread_over_every_route_add_up(lockout, account, password):
 
 
 def test_an_unknown_address_is_locked_exactly_like_a_known_one(lockout, account):
-    known = fail("dj-rest-auth", account.email, LIMIT + 1)
-    unknown = fail("dj-rest-auth", "nobody@example.org", LIMIT + 1)
+    known = fail("dj-rest-auth", account.email, LOCKOUT_LIMIT + 1)
+    unknown = fail("dj-rest-auth", "nobody@example.org", LOCKOUT_LIMIT + 1)
 
     assert known == unknown
 
 
 def test_a_lock_does_not_touch_other_accounts(lockout, account, user_factory, password):
     other = user_factory(email="other@example.org")
-    fail("djoser-token", account.email, LIMIT)
+    fail("djoser-token", account.email, LOCKOUT_LIMIT)
 
     assert signed_in("djoser-token", attempt("djoser-token", other.email, password))
 
 
 def test_a_successful_login_resets_the_accounts_count(lockout, account, password):
-    fail("djoser-jwt", account.email, LIMIT - 1)
+    fail("djoser-jwt", account.email, LOCKOUT_LIMIT - 1)
     assert signed_in("allauth", attempt("allauth", account.email, password))
-    fail("djoser-jwt", account.email, LIMIT - 1)
+    fail("djoser-jwt", account.email, LOCKOUT_LIMIT - 1)
 
     assert signed_in("djoser-jwt", attempt("djoser-jwt", account.email, password))
 
 
 def test_the_lock_expires_by_itself(lockout, clock_cache, account, password):
     with time_machine.travel(datetime(2030, 1, 1, 12, 0), tick=False) as clock:
-        fail("api-token-auth", account.email, LIMIT)
+        fail("api-token-auth", account.email, LOCKOUT_LIMIT)
         clock.shift(timedelta(seconds=cooloff(lockout) - 1))
         assert_locked("api-token-auth", attempt("api-token-auth", account.email, password), 900)
 
@@ -118,7 +113,7 @@ def test_the_lock_expires_by_itself(lockout, clock_cache, account, password):
 
 def test_attempts_refused_during_a_lock_do_not_extend_it(lockout, clock_cache, account, password):
     with time_machine.travel(datetime(2030, 1, 1, 12, 0), tick=False) as clock:
-        fail("allauth", account.email, LIMIT)
+        fail("allauth", account.email, LOCKOUT_LIMIT)
         for _ in range(5):
             clock.shift(timedelta(minutes=2))
             assert_locked("allauth", attempt("allauth", account.email, password), 900)
@@ -152,7 +147,7 @@ def test_an_hour_of_guessing_lets_at_most_100_failures_through(
     "reset_with", ["djoser", "dj-rest-auth", "page"], ids=lambda name: f"reset:{name}"
 )
 def test_a_completed_password_reset_lifts_the_lock(lockout, account, api_client, reset_with):
-    fail("dj-rest-auth", account.email, LIMIT)
+    fail("dj-rest-auth", account.email, LOCKOUT_LIMIT)
     api_client.post(DJOSER.reset, {"email": account.email})
     uid, token = uid_token(link_from_last_mail(account.email, "/password/reset/confirm/"))
 
