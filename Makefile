@@ -6,8 +6,10 @@ LOCK := requirements-dev.txt
 STAMP := $(VENV)/.installed-$(shell sha256sum $(LOCK) | cut -c1-16)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Emailed links point at the address `make run` serves, unless the caller names another.
+FRONTEND_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install run test lint audit bench worker clean
+.PHONY: install run test lint audit bench worker broker clean
 
 install: $(STAMP)
 
@@ -20,7 +22,7 @@ $(STAMP): $(LOCK)
 
 run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} FRONTEND_URL='$(FRONTEND_URL)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -39,8 +41,12 @@ audit: install
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-worker: install
-	$(BIN)/celery -A settings.celery:app worker --beat --loglevel INFO
+# `broker` comes first, so a worker without a broker stops before anything is installed.
+worker: broker install
+	FRONTEND_URL='$(FRONTEND_URL)' $(BIN)/celery -A settings.celery:app worker --beat --loglevel INFO
+
+broker:
+	$(if $(CELERY_BROKER_URL)$(REDIS_URL),,$(error make worker needs a broker: set REDIS_URL (or CELERY_BROKER_URL), e.g. REDIS_URL=redis://127.0.0.1:6379/0))
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* celerybeat-schedule* .pytest_cache .mypy_cache .ruff_cache
