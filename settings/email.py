@@ -10,7 +10,8 @@ def transport_from_url(url: str) -> dict:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        # Readable in a terminal: decoded subject, the text part, the HTML part in one line.
+        return {"EMAIL_BACKEND": "emails.console.EmailBackend"}
     if scheme == "file":
         path = unquote(parts.path) or str(BASE_DIR / "sent-emails")
         return {

@@ -98,7 +98,7 @@ def test_deploy_check_is_clean_with_production_settings():
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("console:", {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+        ("console:", {"EMAIL_BACKEND": "emails.console.EmailBackend"}),
         (
             "smtp+tls://me:p%40ss@mail.example.org:587",
             {

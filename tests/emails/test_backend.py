@@ -109,4 +109,5 @@ def test_the_console_transport_prints_the_message_with_its_links(settings, capsy
 
     printed = capsys.readouterr().out
     assert "Subject: Activate your account" in printed
-    assert printed.count(LINK) == 2  # the text part and the HTML part
+    assert printed.count(LINK) == 1  # the text part; the HTML part is one summary line
+    assert "[HTML part: " in printed

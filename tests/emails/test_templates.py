@@ -70,3 +70,27 @@ def test_every_message_renders_its_sample_context_in_text_and_html(name, strict_
     for link in links:
         assert link.startswith(("https://", "http://")), f"{link} is not absolute"
         assert link in rendered.text, f"{link} is in the HTML part only"
+
+
+@pytest.mark.parametrize(
+    ("name", "context", "singular", "plural"),
+    [
+        ("account_password_reset", {"url": "http://x/r", "hours": 1}, "1 hour ", "2 hours "),
+        (
+            "account_email_change",
+            {"url": "http://x/e", "new_email": "a@b.org", "hours": 1},
+            "1 hour.",
+            "2 hours.",
+        ),
+        ("account_confirmation", {"url": "http://x/a", "days": 1}, "1 day.", "2 days."),
+    ],
+)
+def test_durations_read_as_words_not_hour_s(name, context, singular, plural):
+    one = render_email(name, context)
+    many = render_email(
+        name, {**context, **{key: 2 for key in ("hours", "days") if key in context}}
+    )
+    for rendered, expected in ((one, singular), (many, plural)):
+        assert f"valid for {expected}" in rendered.text
+        assert f"valid for {expected}" in rendered.html
+        assert "(s)" not in rendered.text + rendered.html
