@@ -1,4 +1,4 @@
-"""Admin for the outbox: browse and search messages, see both parts, retry failed ones."""
+"""Admin for the outbox: browse and search messages, see both parts redacted, retry failures."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from emails.models import OutboundEmail
+from emails.redaction import body_redacted
 from emails.services import outbound_emails_retry
 
 
@@ -20,7 +21,20 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     ordering = ("-id",)
     actions = ("retry",)
     fieldsets = (
-        (None, {"fields": ("status", "subject", "from_email", "to", "cc", "bcc", "reply_to")}),
+        (
+            None,
+            {
+                "fields": (
+                    "status",
+                    "subject",
+                    "from_email",
+                    "recipients",
+                    "cc_addresses",
+                    "bcc_addresses",
+                    "reply_to_addresses",
+                )
+            },
+        ),
         (
             "Delivery",
             {
@@ -45,15 +59,32 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    # Addresses as a person writes them, not as the stored JSON list.
     @admin.display(description="to")
     def recipients(self, email: OutboundEmail) -> str:
         return ", ".join(email.to)
 
-    @admin.display(description="text part")
-    def text_part(self, email: OutboundEmail) -> str:
-        return format_html('<pre style="white-space:pre-wrap">{}</pre>', email.text_body)
+    @admin.display(description="cc")
+    def cc_addresses(self, email: OutboundEmail) -> str:
+        return ", ".join(email.cc)
 
-    @admin.display(description="HTML part")
+    @admin.display(description="bcc")
+    def bcc_addresses(self, email: OutboundEmail) -> str:
+        return ", ".join(email.bcc)
+
+    @admin.display(description="reply to")
+    def reply_to_addresses(self, email: OutboundEmail) -> str:
+        return ", ".join(email.reply_to)
+
+    # Both parts redacted for everyone: a pending activation, reset or sign-in message would
+    # otherwise hand any staff member the account it is addressed to.
+    @admin.display(description="text part (links and codes masked)")
+    def text_part(self, email: OutboundEmail) -> str:
+        return format_html(
+            '<pre style="white-space:pre-wrap">{}</pre>', body_redacted(email.text_body)
+        )
+
+    @admin.display(description="HTML part (links and codes masked)")
     def html_part(self, email: OutboundEmail) -> str:
         if not email.html_body:
             return "—"
@@ -61,7 +92,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         return format_html(
             '<iframe sandbox="" srcdoc="{}" style="width:100%;height:480px;border:1px solid #ccc">'
             "</iframe>",
-            email.html_body,
+            body_redacted(email.html_body),
         )
 
     @admin.action(description="Retry selected failed messages", permissions=["change"])
