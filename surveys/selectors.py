@@ -93,6 +93,7 @@ class RatingResult:
 @dataclass
 class QuestionResult:
     id: int
+    text: str
     kind: str
     answered: int
     choices: list[ChoiceResult] | None = None
@@ -223,11 +224,12 @@ def survey_results(survey: Survey) -> SurveyResults:
                 When(kind=Question.Kind.TEXT, then=Subquery(newest_text_answers)),
                 output_field=IntegerField(),
             ),
-        ).only("id", "survey_id", "kind", "scale_max")
+        ).only("id", "survey_id", "text", "kind", "scale_max")
     )
     results = {
         question.pk: QuestionResult(
             id=question.pk,
+            text=question.text,
             kind=question.kind,
             answered=question.answered,  # type: ignore[attr-defined]
         )

@@ -244,6 +244,7 @@ class SurveyOutputSerializer(serializers.ModelSerializer):
             "description",
             "status",
             "audience",
+            "closes_at",
             "owner",
             "created_at",
             "questions",
@@ -323,6 +324,7 @@ class QuestionResultSerializer(serializers.Serializer):
     """Keys by kind: choice questions have `choices`, ratings `rating`, text `text_answers`."""
 
     id = serializers.IntegerField()
+    text = serializers.CharField(help_text="The question, as the survey asks it.")
     kind = serializers.ChoiceField(choices=Question.Kind.choices)
     answered = serializers.IntegerField(help_text="Responses that answered this question.")
     choices = ChoiceResultSerializer(many=True, required=False)

@@ -52,10 +52,12 @@ def test_create_returns_the_draft_with_positions_in_the_order_sent(owner, owner_
         "description",
         "status",
         "audience",
+        "closes_at",
         "owner",
         "created_at",
         "questions",
     }
+    assert body["closes_at"] is None
     assert body["status"] == "draft"
     assert body["audience"] == "public"
     assert body["owner"] == owner.pk
@@ -102,6 +104,7 @@ def test_create_accepts_invited_audience_and_closing_time(owner_client):
 
     assert response.status_code == HTTPStatus.CREATED
     assert response.json()["audience"] == "invited"
+    assert response.json()["closes_at"] == "2030-01-01T12:00:00Z"
     assert Survey.objects.get().closes_at.year == 2030
 
 

@@ -1,5 +1,6 @@
 """GET /api/surveys/ and /api/surveys/{id}/: what each caller sees, role filters, query bounds."""
 
+from datetime import UTC, datetime
 from http import HTTPStatus
 
 import pytest
@@ -107,6 +108,22 @@ def test_the_list_is_paginated_newest_first(client_for, owner):
     assert first["results"][0]["title"] == "s22"
     assert [item["title"] for item in second["results"]] == ["s2", "s1", "s0"]
     assert client_for(owner).get("/api/surveys/?page=9").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_list_and_detail_return_closes_at_in_iso_8601_or_null(client_for, owner):
+    closing = survey_with_questions(
+        owner=owner, title="closing", closes_at=datetime(2030, 1, 1, 12, tzinfo=UTC)
+    )
+    survey_with_questions(owner=owner, title="open-ended")
+    client = client_for(owner)
+
+    listed = {
+        item["title"]: item["closes_at"] for item in client.get("/api/surveys/").json()["results"]
+    }
+    detail = client.get(f"/api/surveys/{closing.pk}/").json()
+
+    assert listed == {"closing": "2030-01-01T12:00:00Z", "open-ended": None}
+    assert detail["closes_at"] == "2030-01-01T12:00:00Z"
 
 
 def test_a_page_of_20_surveys_takes_at_most_4_queries(

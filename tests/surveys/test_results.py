@@ -58,8 +58,11 @@ def test_results_match_the_known_responses(owner_client, survey):
     assert body["survey"] == survey.pk
     assert body["responses"] == 3
     single, multiple, rating, text, optional_pick, optional_rate = body["questions"]
+    assert [question["text"] for question in body["questions"]] == [
+        question.text for question in survey.questions.order_by("position")
+    ]
 
-    assert set(single) == {"id", "kind", "answered", "choices"}
+    assert set(single) == {"id", "text", "kind", "answered", "choices"}
     assert single["answered"] == 3
     assert choices_of(single) == [("A", 2, 66.7), ("B", 1, 33.3), ("C", 0, 0.0)]
     assert set(single["choices"][0]) == {"id", "text", "count", "percent"}
@@ -67,14 +70,14 @@ def test_results_match_the_known_responses(owner_client, survey):
     assert multiple["answered"] == 3
     assert choices_of(multiple) == [("X", 2, 66.7), ("Y", 3, 100.0), ("Z", 1, 33.3)]
 
-    assert set(rating) == {"id", "kind", "answered", "rating"}
+    assert set(rating) == {"id", "text", "kind", "answered", "rating"}
     assert rating["answered"] == 3
     assert rating["rating"] == {
         "average": 4.33,
         "distribution": {"1": 0, "2": 0, "3": 0, "4": 2, "5": 1},
     }
 
-    assert set(text) == {"id", "kind", "answered", "text_answers"}
+    assert set(text) == {"id", "text", "kind", "answered", "text_answers"}
     assert text["answered"] == 3
     assert text["text_answers"] == ["gamma, with comma", "beta", "alpha"]
 

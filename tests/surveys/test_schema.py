@@ -21,3 +21,13 @@ def test_survey_routes_are_documented_without_warnings():
     responses = schema["paths"]["/api/surveys/{survey_pk}/responses/"]
     assert set(responses["get"]["responses"]["200"]["content"]) == {"application/json", "text/csv"}
     assert {"201", "400", "401", "403", "404", "409"} <= set(responses["post"]["responses"])
+
+
+def test_the_schema_lets_a_client_omit_audience_and_shows_closes_at_and_question_texts():
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+
+    assert components["SurveyInputRequest"]["required"] == ["title"]
+    assert components["SurveyInputRequest"]["properties"]["audience"]["default"] == "public"
+    closes_at = components["SurveyOutput"]["properties"]["closes_at"]
+    assert (closes_at["format"], closes_at["nullable"]) == ("date-time", True)
+    assert "text" in components["QuestionResult"]["required"]
