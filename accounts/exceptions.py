@@ -1,4 +1,4 @@
-"""Account domain errors: an emailed link that cannot be used."""
+"""Account domain errors: an emailed link that cannot be used, an address already taken."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -20,3 +20,10 @@ class AccountLinkError(DomainError):
     def __init__(self, state: LinkState, *, field: str = "token", message: object = None):
         self.state = state
         super().__init__(message or LINK_MESSAGES[state], field=field)
+
+
+class AddressTakenError(DomainError):
+    """An operator asked for an account at an address that already has one (any spelling)."""
+
+    default_message = _("This address already has an account.")
+    field = "email"

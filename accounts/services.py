@@ -15,6 +15,8 @@ from django.contrib.auth import (
 )
 from django.contrib.auth import logout as session_logout
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -25,8 +27,9 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
 from accounts import links, notifications, tasks
+from accounts.addresses import validate_canonical_email
 from accounts.audit import Event, Outcome, audit_record, request_origin
-from accounts.exceptions import AccountLinkError
+from accounts.exceptions import AccountLinkError, AddressTakenError
 from accounts.jwt_sessions import ended_session_kept_until, token_sid
 from accounts.lockout import lockout_lift
 from accounts.mail_caps import mail_cap_allows
@@ -100,6 +103,33 @@ def account_register(*, email: str, password: str, confirm_with: ConfirmWith) ->
     # Hash anyway, so a known address takes as long to answer as a new one.
     make_password(password)
     already_registered_notice_send(email=owner.email)
+
+
+@transaction.atomic
+def account_create_confirmed(*, email: str, password: str, is_staff: bool = False) -> User:
+    """An operator's account (`manage.py create_account`): confirmed at once, no mail sent.
+
+    The address must be valid and have no account in any spelling (AddressTakenError); the
+    password must pass the validators every route uses (Django's ValidationError for both).
+    The account goes through `account_confirm`, as a confirmed sign-up does, so every library
+    sees it confirmed.
+    """
+    validate_email(email)
+    validate_canonical_email(email)
+    if User.objects.with_email(email).exists():
+        raise AddressTakenError()
+    user = User(email=User.objects.normalize_email(email).strip(), is_staff=is_staff)
+    validate_password(password, user)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=user.email, password=password, is_staff=is_staff, is_active=False
+            )
+    except IntegrityError:
+        raise AddressTakenError() from None
+    audit_record(Event.SIGNUP, target=user.email, detail="create_account")
+    account_confirm(user=user)
+    return user
 
 
 def already_registered_notice_send(*, email: str) -> None:
