@@ -2,8 +2,12 @@
 
 import re
 
+from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView
 
 from api.docs import RedocView, SwaggerView
@@ -14,7 +18,15 @@ from api.prefixes import API_PREFIXES
 # An API prefix, bare or with anything after it: `^(?:auth|dj-rest-auth|…)(?:/.*)?$`.
 API_PATHS = rf"^(?:{'|'.join(re.escape(prefix.strip('/')) for prefix in API_PREFIXES)})(?:/.*)?$"
 
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """What this service is and where to go next; also the admin's "View site" (its default)."""
+    return render(request, "home.html", {"site_name": settings.SITE_NAME})
+
+
 urlpatterns = [
+    path("", home, name="home"),
     path("health/", health, name="health"),
     path("health/live/", live, name="health-live"),
     path("admin/", admin.site.urls),
