@@ -1,6 +1,7 @@
 """Settings read from the environment: refusing to start, URL switches, deploy checks."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -220,3 +221,17 @@ def test_gunicorn_without_secret_key_stops_with_one_line(entry_point):
         "development)"
     ]
     assert not [line for line in lines if line.startswith("Traceback")]
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    read = re.compile(r'(?:env\.[a-z]+|csv_list)\(\s*"([A-Z][A-Z0-9_]*)"')
+    variables = {
+        name
+        for module in (ROOT / "settings").glob("*.py")
+        for name in read.findall(module.read_text())
+    }
+    listed = set(re.findall(r"^# ([A-Z][A-Z0-9_]*)=", (ROOT / ".env.example").read_text(), re.M))
+
+    assert len(variables) > 40  # the pattern still finds what the settings read
+    assert variables - listed == set()
+    assert listed - variables == set()
