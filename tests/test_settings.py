@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -235,3 +236,24 @@ def test_env_example_lists_every_variable_the_settings_read():
     assert len(variables) > 40  # the pattern still finds what the settings read
     assert variables - listed == set()
     assert listed - variables == set()
+
+
+@pytest.mark.postgres
+def test_migrate_against_a_missing_postgres_database_says_so_in_one_line():
+    missing = urlsplit(os.environ["DATABASE_URL"])._replace(path="/canvass_never_created").geturl()
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "1", "DATABASE_URL": missing},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        'Canvass cannot start: the database "canvass_never_created" does not exist; '
+        "create it first (createdb canvass_never_created), then run migrate again"
+    )
