@@ -17,9 +17,9 @@ class EmailBackend(console.EmailBackend):
     full and the HTML part as one line, so an emailed link is easy to find in a terminal."""
 
     def write_message(self, message: EmailMessage) -> None:
-        text, html = message.body, ""
+        text, html = str(message.body), ""
         if message.content_subtype == "html":
-            text, html = "", message.body
+            text, html = "", text
         if isinstance(message, EmailMultiAlternatives):
             html = next(
                 (
