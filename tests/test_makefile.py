@@ -17,6 +17,8 @@ def make(*args: str, **env: str) -> subprocess.CompletedProcess:
         name: value
         for name, value in os.environ.items()
         if name not in {"REDIS_URL", "CELERY_BROKER_URL", "FRONTEND_URL", "HOST", "PORT"}
+        # Under `make test`, the outer make's variables would reach this one through these.
+        and name not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
     }
     return subprocess.run(
         ["make", "--no-print-directory", *args, "PYTHON=false"],
