@@ -79,7 +79,7 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 COUNTER_CACHE_RETRY_SECONDS = env.int("COUNTER_CACHE_RETRY_SECONDS", default=30)
 
 # --- token cache --- accounts/token_cache.py
-# Seconds a DRF token or a JWT session (its `sid`), with its account, is served from the cache
+# Seconds a token session or a JWT session (its `sid`), with its account, is served from the cache
 # (0: off). Every revocation ends an entry at once; this bounds only changes made behind
 # Django's back (raw SQL, a queryset .update()). On with Redis; the database cache would answer
 # with a query anyway.
