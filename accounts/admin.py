@@ -9,11 +9,11 @@ from django.contrib.auth.forms import (
     UserChangeForm,
 )
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken import admin as _drf_token_admin  # noqa: F401
 from rest_framework.authtoken.models import TokenProxy
 
 from accounts import services
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, TokenSession, User
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -87,15 +87,40 @@ class UserAdmin(DjangoUserAdmin):
         services.account_delete(user=obj)
 
 
+# DRF's token admin would create keys stored in the clear; token sessions replace it. Its
+# module is imported here, so it has registered before it is taken away.
 admin.site.unregister(TokenProxy)
 
 
-@admin.register(TokenProxy)
-class AccountTokenAdmin(TokenAdmin):
-    """DRF's token admin, picking the user by id: a select of every account does not scale."""
+@admin.register(TokenSession)
+class TokenSessionAdmin(admin.ModelAdmin):
+    """Token sessions: a short key prefix, never a key (only its digest is stored). Deleting
+    one ends it at once, on every worker (accounts.token_cache); keys come from logins and
+    `manage.py drf_create_token` only."""
 
-    raw_id_fields = ["user"]
-    autocomplete_fields = ()
+    list_display = ("key_prefix", "user", "kind", "source", "created_at", "last_seen_at")
+    list_filter = ("kind", "source")
+    search_fields = ("key_prefix", "user__email", "ip_address")
+    fields = (
+        "user",
+        "kind",
+        "source",
+        "key_prefix",
+        "created_at",
+        "last_seen_at",
+        "ip_address",
+        "user_agent",
+    )
+    readonly_fields = fields
+    raw_id_fields = ("user",)
+    list_select_related = ("user",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(AuditEvent)

@@ -1,5 +1,6 @@
-"""API authentication classes: DRF token and JWT, both gated by the account policy."""
+"""API authentication classes: token sessions and JWT, both gated by the account policy."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework_simplejwt import authentication as jwt_authentication
@@ -7,7 +8,9 @@ from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidTok
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from accounts.jwt_sessions import REVOKED, ended_annotation, token_sid
+from accounts.models import TokenSession
 from accounts.policy import account_can_log_in
+from accounts.sessions import key_digest, last_seen_due, session_expired
 from accounts.token_cache import (
     CACHED_WITHOUT,
     jwt_cached,
@@ -18,24 +21,36 @@ from accounts.token_cache import (
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """`Authorization: Token <key>`: one query (token joined to its user), none when the token
-    cache serves it (accounts.token_cache)."""
+    """`Authorization: Token <key>`: the token session with that key's digest
+    (accounts.sessions), unexpired, of an account that may log in. One query (the session
+    joined to its user), none when the token cache serves it (accounts.token_cache); a write of
+    `last_seen_at` at most once a minute."""
+
+    model = TokenSession
 
     def authenticate_credentials(self, key):
-        token, generation = token_cached(key)
-        if token is None:
-            model = self.get_model()
+        digest = key_digest(key)
+        session, generations = token_cached(digest)
+        if session is None:
             deferred = [f"user__{name}" for name in CACHED_WITHOUT]
+            sessions = TokenSession.objects.select_related("user").defer(*deferred)
             try:
                 # Loaded on demand (a route checking the password); see accounts.token_cache.
-                token = model.objects.select_related("user").defer(*deferred).get(key=key)
-            except model.DoesNotExist as error:
+                session = sessions.get(key_digest=digest, kind=TokenSession.Kind.TOKEN)
+            except TokenSession.DoesNotExist as error:
                 raise exceptions.AuthenticationFailed(_("Invalid token.")) from error
-            if account_can_log_in(token.user):
-                token_store(token, generation)
-        if not account_can_log_in(token.user):
+            if account_can_log_in(session.user):
+                token_store(session, generations)
+        now = timezone.now()
+        if session_expired(session, now):
+            raise exceptions.AuthenticationFailed(_("Token expired."))
+        if not account_can_log_in(session.user):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        return (token.user, token)
+        if last_seen_due(session, now):
+            TokenSession.objects.filter(pk=session.pk).update(last_seen_at=now)
+            session.last_seen_at = now
+            token_store(session, generations)  # the cached copy too: no write per request
+        return (session.user, session)
 
 
 class JWTAuthentication(jwt_authentication.JWTAuthentication):

@@ -246,3 +246,49 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class TokenSession(models.Model):
+    """One login's API credential: a random key the client sends as `Authorization: Token
+    <key>`, of which only the SHA-256 digest is stored (the table holds no usable key).
+
+    Every login on a token route starts one (accounts.sessions); a logout ends only its own, a
+    password change the others, a reset, deactivation or deletion all of them. It ends by
+    itself after TOKEN_IDLE_DAYS unused (`last_seen_at`, written at most once a minute) or
+    TOKEN_MAX_AGE_DAYS after `created_at`. `kind` leaves room for the account's other sessions
+    (JWT, browser) in the same registry.
+    """
+
+    class Kind(models.TextChoices):
+        TOKEN = "token", _("API token")
+
+    class Source(models.TextChoices):
+        LOGIN = "login", _("login")
+        COMMAND = "command", _("drf_create_token")
+        MIGRATION = "migration", _("DRF token before sessions")
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="token_sessions",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.TOKEN)
+    source = models.CharField(
+        _("started by"), max_length=16, choices=Source.choices, default=Source.LOGIN
+    )
+    key_digest = models.CharField(_("key digest"), max_length=64, unique=True)
+    # The key's first characters, for telling sessions apart; never enough to use it.
+    key_prefix = models.CharField(_("key prefix"), max_length=8)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now, db_index=True)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("token session")
+        verbose_name_plural = _("token sessions")
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.key_prefix}… ({self.kind})"

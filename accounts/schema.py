@@ -27,10 +27,10 @@ class AccountTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "A DRF token: `Authorization: Token <key>`. The key comes from "
+            "description": "A token session: `Authorization: Token <key>`. Every login on "
             "`POST /auth/token/login/` (`auth_token`), `POST /dj-rest-auth/login/` (`key`) or "
-            "`POST /api-token-auth/` (`token`) and is the same for all three. In Swagger UI's "
-            "Authorize dialog enter `Token <key>`.",
+            "`POST /api-token-auth/` (`token`) returns a new key. In Swagger UI's Authorize "
+            "dialog enter `Token <key>`.",
         }
 
 

@@ -305,13 +305,6 @@ class RestAuthPasswordChangeSerializer(rest_auth.PasswordChangeSerializer):
         )
 
 
-class PasswordChangedSerializer(serializers.Serializer):
-    """The answer of `/dj-rest-auth/password/change/`: a fresh token replaces the revoked one."""
-
-    detail = serializers.CharField()
-    key = serializers.CharField()
-
-
 class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
     """simplejwt's login, recorded like the other login routes' (last login, axes reset); the
     password taken exactly as typed (simplejwt trims it) and bounded in length. Each pair is a

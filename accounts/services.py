@@ -4,9 +4,11 @@
 # the admin call these functions; the views only parse input and shape the response.
 
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from django.conf import settings
 from django.contrib.auth import (
     SESSION_KEY,
     update_session_auth_hash,
@@ -20,7 +22,6 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -29,11 +30,12 @@ from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 from accounts import links, notifications, tasks
 from accounts.addresses import validate_canonical_email
 from accounts.audit import Event, Outcome, audit_record, request_origin
+from accounts.clients import client_ip, client_user_agent
 from accounts.exceptions import AccountLinkError, AddressTakenError
 from accounts.jwt_sessions import ended_session_kept_until, token_sid
 from accounts.lockout import lockout_lift
 from accounts.mail_caps import mail_cap_allows
-from accounts.models import EndedJwtSession, PendingEmailChange, User
+from accounts.models import EndedJwtSession, PendingEmailChange, TokenSession, User
 from accounts.policy import account_can_log_in
 from accounts.selectors import (
     EMAIL_TAKEN_MESSAGE,
@@ -43,6 +45,7 @@ from accounts.selectors import (
     password_reset_link_user,
     verification_link_address,
 )
+from accounts.sessions import PREFIX_LENGTH, key_create
 from accounts.token_cache import jwt_session_revoke
 from accounts.tokens import LinkState, email_change_key_create
 
@@ -199,17 +202,64 @@ def email_address_verify(*, key: str) -> User:
     return address.user
 
 
-# --- credentials ---
-def credentials_revoke(*, user: User) -> None:
-    """End every API credential of the account: its DRF token, its JWT refresh tokens and a
-    pending email change (whoever asked for it may have known the old password only).
+# --- token sessions ---
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token session and its key: the only moment the key exists outside the client."""
 
-    Password change and reset, deactivation and deletion all end here. Sessions end by
+    session: TokenSession
+    key: str
+
+
+@transaction.atomic
+def token_session_start(
+    *,
+    user: User,
+    request: HttpRequest | None = None,
+    source: str = TokenSession.Source.LOGIN,
+) -> IssuedToken:
+    """A login on a token route: a new session with a new key. Past SESSIONS_MAX_PER_ACCOUNT
+    live sessions, the oldest end."""
+    key, digest = key_create()
+    session = TokenSession.objects.create(
+        user=user,
+        source=source,
+        key_digest=digest,
+        key_prefix=key[:PREFIX_LENGTH],
+        ip_address=client_ip(request) if request is not None else None,
+        user_agent=client_user_agent(request) if request is not None else "",
+    )
+    limit = settings.SESSIONS_MAX_PER_ACCOUNT
+    if limit > 0:
+        newest_first = TokenSession.objects.filter(user=user).order_by("-created_at", "-id")
+        surplus = list(newest_first.values_list("pk", flat=True)[limit:])
+        if surplus:
+            TokenSession.objects.filter(pk__in=surplus).delete()
+    return IssuedToken(session=session, key=key)
+
+
+def token_sessions_end(*, user: User, keep: object = None) -> int:
+    """End the account's token sessions (all, or all but `keep`); how many ended. Each delete
+    ends its cached entry (accounts.token_cache)."""
+    sessions = TokenSession.objects.filter(user=user)
+    if isinstance(keep, TokenSession):
+        sessions = sessions.exclude(pk=keep.pk)
+    ended, _by_model = sessions.delete()
+    return ended
+
+
+# --- credentials ---
+def credentials_revoke(*, user: User, keep: object = None) -> None:
+    """End every API credential of the account: its token sessions (all but `keep`, the one
+    that changed the password), its JWT refresh tokens and a pending email change (whoever
+    asked for it may have known the old password only).
+
+    Password change and reset, deactivation and deletion all end here. Browser sessions end by
     themselves: a password change alters the session auth hash, and a deactivated or deleted
     account fails the backend's `get_user` on the next request. Access JWTs carry a password
     hash (CHECK_REVOKE_TOKEN) and live at most 15 minutes.
     """
-    tokens, _by_model = Token.objects.filter(user=user).delete()
+    tokens = token_sessions_end(user=user, keep=keep)
     email_changes, _by_model = PendingEmailChange.objects.filter(user=user).delete()
     outstanding = OutstandingToken.objects.filter(
         user=user, blacklistedtoken__isnull=True, expires_at__gt=timezone.now()
@@ -218,7 +268,7 @@ def credentials_revoke(*, user: User) -> None:
         [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
     )
     detail = (
-        f"{tokens} DRF token(s), {len(refresh_tokens)} JWT refresh token(s), "
+        f"{tokens} token session(s), {len(refresh_tokens)} JWT refresh token(s), "
         f"{email_changes} pending email change(s)"
     )
     audit_record(Event.CREDENTIALS_REVOKED, target=user.email, detail=detail)
@@ -259,14 +309,15 @@ def api_login_record(*, request: HttpRequest, user: User) -> None:
 
 
 def account_logout(*, request: HttpRequest, refresh: object = None) -> None:
-    """Both logout routes: the account's DRF token (shared by djoser and dj-rest-auth), the
-    caller's session, the JWT session of the access token that authenticated the request and,
-    when given, a JWT refresh token and its session."""
+    """Both logout routes: only the credential that made the request — its token session, its
+    browser session or the JWT session of its access token — and, when given, a JWT refresh
+    token and its session. The account's other logins keep working."""
     user = request.user
-    jwt_session_end(sid=token_sid(getattr(request, "auth", None)))
+    auth = getattr(request, "auth", None)
+    jwt_session_end(sid=token_sid(auth))
     django_request = getattr(request, "_request", request)
-    if user.is_authenticated:
-        Token.objects.filter(user=user).delete()
+    if isinstance(auth, TokenSession):
+        TokenSession.objects.filter(pk=auth.pk).delete()
     if SESSION_KEY in django_request.session:
         session_logout(django_request)  # sends user_logged_out itself
     elif user.is_authenticated:
@@ -285,11 +336,12 @@ def _keep_callers_session(request: HttpRequest | None, user: User) -> None:
 
 @transaction.atomic
 def password_change(*, user: User, new_password: str, request: HttpRequest | None = None) -> None:
-    """Set a new (already validated) password and end every other credential of the account."""
+    """Set a new (already validated) password and end every other credential of the account:
+    the caller's token session and browser session keep working."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
     audit_record(Event.PASSWORD_CHANGE, target=user.email)
-    credentials_revoke(user=user)
+    credentials_revoke(user=user, keep=getattr(request, "auth", None))
     _keep_callers_session(request, user)
     notifications.send_password_changed(user)
 

@@ -1,4 +1,4 @@
-"""The credential cache: a DRF token or a JWT session and its account from the cache, ended the
+"""The credential cache: a token session or a JWT session and its account from the cache, ended the
 moment any of them changes.
 
 A hit is one cache round trip (`get_many` of the entry and its generations) and no query.
@@ -8,9 +8,10 @@ reading the database reads the generations first, so if a change commits meanwhi
 writes afterwards is dead on arrival; a generation lost to eviction only turns entries into
 misses.
 
-- A DRF token's entry (the token, its user attached) lives under the token's generation,
-  replaced when the token is deleted (logout, credential revocation, account deletion by
-  cascade, the token admin) and when its account is saved.
+- A token session's entry (accounts.sessions: the session, its user attached), keyed by the
+  digest of its key, lives under the session's generation, replaced when the session ends
+  (logout, credential revocation, account deletion by cascade, expiry, the admin) and when its
+  account is saved.
 - A JWT session's entry (accounts.jwt_sessions: the `sid` claim every token of a login carries)
   holds the account and the digest of its password hash that simplejwt's CHECK_REVOKE_TOKEN
   compares with the token's claim, so a token minted before a password change is refused on a
@@ -19,7 +20,7 @@ misses.
   session id skip the cache.
 
 Every path that ends a credential or changes an account (logout, password change and reset,
-deactivation, deletion, the admin, a shell) goes through `Token` deletes, `User` saves and
+deactivation, deletion, the admin, a shell) goes through `TokenSession` deletes, `User` saves and
 deletes, or `jwt_session_revoke`, which the receivers and services below call. What signals
 cannot see (a queryset `.update()` of users, raw SQL) is seen at the latest after
 TOKEN_CACHE_SECONDS. Entries hold the account without its password hash and its last login (both
@@ -45,16 +46,15 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from rest_framework.authtoken.models import Token, TokenProxy
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
-from accounts.models import EndedJwtSession, User
+from accounts.models import EndedJwtSession, TokenSession, User
 
 logger = logging.getLogger(__name__)
 
 # Outlives any entry; a generation lost to eviction only turns its entries into misses.
 GENERATION_SECONDS = 24 * 3600
-VERSION = 3  # bump when the cached shape changes: old entries then simply miss
+VERSION = 4  # bump when the cached shape changes: old entries then simply miss
 CACHED_WITHOUT = ("password", "last_login")
 # Per-request annotations of the JWT user query (accounts.authentication), never cached.
 NOT_CACHED = ("jwt_session_ended",)
@@ -190,28 +190,30 @@ class PendingRevocations:
 pending_revocations = PendingRevocations()
 
 
-# --- DRF tokens ---
+# --- token sessions ---
 
 
-def cache_keys(key: str) -> tuple[str, str]:
-    """The token entry's and its generation's cache keys."""
-    digest = _digest(key)
-    return f"accounts:token:v{VERSION}:{digest}", f"accounts:token-generation:{digest}"
+def cache_keys(key_digest: str) -> tuple[str, str]:
+    """The token session entry's and its generation's cache keys (by the key's digest)."""
+    return (
+        f"accounts:token:v{VERSION}:{key_digest}",
+        f"accounts:token-generation:{key_digest}",
+    )
 
 
-def token_cached(key: str) -> tuple[Token | None, Generations | None]:
-    """The cached token (its user attached) when still current, and the generations under
-    which a token read from the database now may be stored (None: do not store)."""
-    entry_key, generation_key = cache_keys(key)
+def token_cached(key_digest: str) -> tuple[TokenSession | None, Generations | None]:
+    """The cached token session (its user attached) when still current, and the generations
+    under which one read from the database now may be stored (None: do not store)."""
+    entry_key, generation_key = cache_keys(key_digest)
     return cached(entry_key, [generation_key])
 
 
-def token_store(token: Token, generations: Generations | None) -> None:
-    store(cache_keys(token.key)[0], token, generations)
+def token_store(session: TokenSession, generations: Generations | None) -> None:
+    store(cache_keys(session.key_digest)[0], session, generations)
 
 
-def token_revoke(key: str) -> None:
-    generation_replace(cache_keys(key)[1])
+def token_revoke(key_digest: str) -> None:
+    generation_replace(cache_keys(key_digest)[1])
 
 
 # --- JWT sessions ---
@@ -270,12 +272,12 @@ def jwt_session_revoke(sid: str | None) -> None:
 # --- revocations ---
 
 
-@receiver(post_delete, sender=Token, dispatch_uid="accounts.token_cache.token_deleted")
-@receiver(post_delete, sender=TokenProxy, dispatch_uid="accounts.token_cache.proxy_deleted")
-def token_deleted(sender, instance: Token, **kwargs) -> None:
-    """Logout, credential revocation, account deletion (cascade) and the token admin."""
+@receiver(post_delete, sender=TokenSession, dispatch_uid="accounts.token_cache.token_deleted")
+def token_deleted(sender, instance: TokenSession, **kwargs) -> None:
+    """A session ended: logout, credential revocation, account deletion (cascade), expiry, the
+    admin."""
     if token_cache_enabled():
-        token_revoke(instance.key)
+        token_revoke(instance.key_digest)
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.token_cache.user_saved")
@@ -291,8 +293,9 @@ def user_saved(sender, instance: User, created: bool, update_fields=None, **kwar
         generation_replace(account_generation_key(instance.pk))
     if saved is not None and saved <= set(CACHED_WITHOUT):
         return
-    for key in Token.objects.filter(user_id=instance.pk).values_list("key", flat=True):
-        token_revoke(key)
+    sessions = TokenSession.objects.filter(user_id=instance.pk)
+    for key_digest in sessions.values_list("key_digest", flat=True):
+        token_revoke(key_digest)
 
 
 @receiver(post_delete, sender=User, dispatch_uid="accounts.token_cache.user_deleted")

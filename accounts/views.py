@@ -19,7 +19,6 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -35,7 +34,6 @@ from accounts.serializers import (
     EmailSerializer,
     KeySerializer,
     ObtainTokenSerializer,
-    PasswordChangedSerializer,
     TokenObtainPairSerializer,
 )
 from accounts.throttling import ActionScopeMixin, ScopedRateThrottle
@@ -189,9 +187,8 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
 
     @extend_schema(
         responses={204: NO_CONTENT},
-        description="Revokes every DRF token and JWT refresh token of the account; the session "
-        "that made the request stays signed in. Token and JWT clients log in again with the "
-        "new password.",
+        description="Ends every other session of the account (token sessions, JWT refresh "
+        "tokens, browser sessions); the caller's token or browser session keeps working.",
     )
     @action(["post"], detail=False)
     def set_password(self, request, *args, **kwargs):
@@ -258,14 +255,19 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
 
 @extend_schema_view(post=extend_schema(responses={200: DjoserTokenSerializer}, description=LOGIN))
 class TokenLoginView(LoginRouteMixin, djoser_views.TokenCreateView):
-    pass
+    def _action(self, serializer):
+        # djoser's login_user would hand out the account's one DRF token (get_or_create).
+        issued = services.token_session_start(user=serializer.user, request=self.request)
+        services.api_login_record(request=self.request, user=serializer.user)
+        return Response({"auth_token": issued.key})
 
 
 class TokenLogoutView(djoser_views.TokenDestroyView):
     @extend_schema(
         request=LOGOUT_REQUEST,
         responses={204: NO_CONTENT},
-        description=f"Deletes the DRF token. {ENDS_JWT_SESSION}",
+        description=f"Ends the token session of the key that authenticates the request (other "
+        f"logins keep working). {ENDS_JWT_SESSION}",
     )
     def post(self, request):
         services.account_logout(request=request, refresh=refresh_from(request))
@@ -294,11 +296,23 @@ class ObtainTokenView(LoginRouteMixin, ObtainAuthToken):
     # would crash them.
     parser_classes = APIView.parser_classes
 
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        issued = services.token_session_start(
+            user=serializer.validated_data["user"], request=request
+        )
+        return Response({"token": issued.key})
+
 
 # --- dj-rest-auth: /dj-rest-auth/ ---
 @extend_schema_view(post=extend_schema(responses={200: RestAuthTokenSerializer}, description=LOGIN))
 class RestAuthLoginView(LoginRouteMixin, rest_auth_views.LoginView):
-    pass
+    def login(self):
+        # dj-rest-auth's TOKEN_CREATOR would hand out the account's one DRF token; the
+        # response serializer reads `.key` of what this sets.
+        self.user = self.serializer.validated_data["user"]
+        self.token = services.token_session_start(user=self.user, request=self.request)
 
 
 class RestAuthLogoutView(rest_auth_views.LogoutView):
@@ -308,7 +322,8 @@ class RestAuthLogoutView(rest_auth_views.LogoutView):
     @extend_schema(
         request=LOGOUT_REQUEST,
         responses={200: DETAIL},
-        description=f"Deletes the DRF token and ends the session. {ENDS_JWT_SESSION}",
+        description="Ends the token session of the key, or the browser session, that "
+        f"authenticates the request (other logins keep working). {ENDS_JWT_SESSION}",
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
@@ -322,16 +337,12 @@ class RestAuthPasswordChangeView(rest_auth_views.PasswordChangeView):
     throttle_scope = ""
 
     @extend_schema(
-        responses={200: PasswordChangedSerializer},
-        description="Revokes every DRF token and JWT refresh token of the account and answers "
-        "with a fresh token (`key`) for the caller; the calling session stays signed in.",
+        responses={200: DETAIL},
+        description="Ends every other session of the account (token sessions, JWT refresh "
+        "tokens, browser sessions); the caller's token or browser session keeps working.",
     )
     def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        serializer.save()
-        token = Token.objects.create(user=request.user)
-        return Response({"detail": _("New password has been saved."), "key": token.key})
+        return super().post(request, *args, **kwargs)
 
 
 @extend_schema_view(

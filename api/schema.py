@@ -22,7 +22,7 @@ ROUTE_SETS = [
     (
         DJOSER,
         "auth: djoser",
-        "djoser's documented routes: sign-up, activation, DRF token and JWT login, profile, "
+        "djoser's documented routes: sign-up, activation, token and JWT login, profile, "
         "password and email change, password reset.",
     ),
     (

@@ -208,13 +208,26 @@ def seed_users(count: int) -> list:
 
 
 def token_keys(users: list) -> dict[int, str]:
-    from rest_framework.authtoken.models import Token
+    """A fresh token session per account (only digests are stored, so a key cannot be read
+    back); the earlier run's sessions end, so runs do not pile them up."""
+    from accounts.models import TokenSession
+    from accounts.sessions import PREFIX_LENGTH, key_create
 
-    have = set(Token.objects.filter(user__in=users).values_list("user_id", flat=True))
-    Token.objects.bulk_create(
-        [Token(user=user, key=Token.generate_key()) for user in users if user.pk not in have]
-    )
-    return dict(Token.objects.filter(user__in=users).values_list("user_id", "key"))
+    TokenSession.objects.filter(user__in=users).delete()
+    keys, sessions = {}, []
+    for user in users:
+        key, digest = key_create()
+        keys[user.pk] = key
+        sessions.append(
+            TokenSession(
+                user=user,
+                source=TokenSession.Source.COMMAND,
+                key_digest=digest,
+                key_prefix=key[:PREFIX_LENGTH],
+            )
+        )
+    TokenSession.objects.bulk_create(sessions)
+    return keys
 
 
 def reset_run_leftovers() -> None:

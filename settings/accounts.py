@@ -79,11 +79,19 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 COUNTER_CACHE_RETRY_SECONDS = env.int("COUNTER_CACHE_RETRY_SECONDS", default=30)
 
 # --- token cache --- accounts/token_cache.py
-# Seconds a DRF token or a JWT session (its `sid`), with its account, is served from the cache
+# Seconds a token session or a JWT session (its `sid`), with its account, is served from the cache
 # (0: off). Every revocation ends an entry at once; this bounds only changes made behind
 # Django's back (raw SQL, a queryset .update()). On with Redis; the database cache would answer
 # with a query anyway.
 TOKEN_CACHE_SECONDS = env.int("TOKEN_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+
+# --- token sessions --- accounts/sessions.py
+# A token session (one login's `Authorization: Token` key) ends after this many days unused,
+# and this many days after its login, whichever comes first.
+TOKEN_IDLE_DAYS = env.int("TOKEN_IDLE_DAYS", default=14)
+TOKEN_MAX_AGE_DAYS = env.int("TOKEN_MAX_AGE_DAYS", default=60)
+# Live token sessions one account may hold; a login past it ends the oldest.
+SESSIONS_MAX_PER_ACCOUNT = env.int("SESSIONS_MAX_PER_ACCOUNT", default=100)
 
 # --- djoser --- https://djoser.readthedocs.io/en/latest/settings.html
 DJOSER = {

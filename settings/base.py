@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
-    "rest_framework.authtoken",
     "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
     "djoser",
@@ -55,6 +54,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "accounts",
+    # After accounts, whose drf_create_token replaces it; kept for dj-rest-auth's import of its
+    # model and the migration of its rows to token sessions.
+    "rest_framework.authtoken",
     "emails",
     "surveys",
 ]

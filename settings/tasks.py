@@ -28,6 +28,7 @@ HOUSEKEEPING_COMMANDS = [
     "purge_outbox",  # sent and failed mail, OUTBOX_PURGE_AFTER_DAYS
     "purge_audit_events",  # AUDIT_RETENTION_DAYS
     "purge_ended_jwt_sessions",  # logouts whose tokens have all expired
+    "purge_token_sessions",  # TOKEN_IDLE_DAYS / TOKEN_MAX_AGE_DAYS
     "flushexpiredtokens",  # simplejwt's outstanding and blacklisted refresh tokens
     "clearsessions",  # Django's expired sessions
 ]

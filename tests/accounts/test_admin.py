@@ -1,4 +1,4 @@
-"""The token tools and the admin: drf_create_token, Token admin, EmailAddress rows, revocation."""
+"""The token tools and the admin: drf_create_token, token sessions, addresses, revocation."""
 
 from http import HTTPStatus
 from io import StringIO
@@ -8,9 +8,9 @@ from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token, TokenProxy
 
-from accounts.models import PendingEmailChange
+from accounts.models import PendingEmailChange, TokenSession
+from accounts.sessions import key_digest
 from tests.accounts.conftest import (
     DJOSER,
     admin_deactivation_form,
@@ -29,25 +29,51 @@ def admin_client(client, user_factory):
     return client
 
 
-def test_drf_create_token_creates_and_resets_by_address(confirmed_user):
+def created_key(*arguments: str) -> str:
     out = StringIO()
-    call_command("drf_create_token", "ANN@example.org", stdout=out)
-    first = Token.objects.get(user=confirmed_user).key
-    call_command("drf_create_token", "ann@example.org", stdout=out)
-    assert Token.objects.get(user=confirmed_user).key == first
-
-    call_command("drf_create_token", "-r", "ann@example.org", stdout=out)
-
-    assert Token.objects.get(user=confirmed_user).key != first
-    assert first in out.getvalue()
+    call_command("drf_create_token", *arguments, stdout=out)
+    return out.getvalue().split()[2]  # "Generated token <key> for user <address>"
 
 
-def test_the_token_admin_picks_users_by_id(admin_client, confirmed_user):
-    Token.objects.create(user=confirmed_user)
+def test_drf_create_token_prints_a_new_working_token_at_every_call(
+    api_client, confirmed_user, password
+):
+    logged_in = login(api_client, DJOSER, confirmed_user.email, password).json()["auth_token"]
+    first = created_key("ANN@example.org")
+    second = created_key("ann@example.org")
 
-    assert admin.site._registry[TokenProxy].raw_id_fields == ["user"]
-    assert admin_client.get("/admin/authtoken/tokenproxy/").status_code == HTTPStatus.OK
-    assert admin_client.get("/admin/authtoken/tokenproxy/add/").status_code == HTTPStatus.OK
+    assert first != second
+    assert token_client(first).get(DJOSER.profile).status_code == HTTPStatus.OK
+    assert token_client(second).get(DJOSER.profile).status_code == HTTPStatus.OK
+    assert token_client(logged_in).get(DJOSER.profile).status_code == HTTPStatus.OK
+
+
+def test_drf_create_token_reset_ends_only_the_tokens_it_made(api_client, confirmed_user, password):
+    logged_in = login(api_client, DJOSER, confirmed_user.email, password).json()["auth_token"]
+    first = created_key("ann@example.org")
+
+    second = created_key("-r", "ann@example.org")
+
+    assert token_client(first).get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
+    assert token_client(second).get(DJOSER.profile).status_code == HTTPStatus.OK
+    assert token_client(logged_in).get(DJOSER.profile).status_code == HTTPStatus.OK
+
+
+def test_the_token_session_admin_shows_a_prefix_never_a_key(
+    api_client, admin_client, confirmed_user, password
+):
+    key = login(api_client, DJOSER, confirmed_user.email, password).json()["auth_token"]
+    session = TokenSession.objects.get(user=confirmed_user)
+
+    listing = admin_client.get("/admin/accounts/tokensession/")
+    page = admin_client.get(f"/admin/accounts/tokensession/{session.pk}/change/")
+
+    assert admin.site._registry[TokenSession].raw_id_fields == ("user",)
+    assert listing.status_code == page.status_code == HTTPStatus.OK
+    assert key[:8].encode() in listing.content
+    assert key.encode() not in listing.content + page.content
+    assert admin_client.get("/admin/authtoken/tokenproxy/").status_code == HTTPStatus.NOT_FOUND
+    assert admin_client.get("/admin/accounts/tokensession/add/").status_code == HTTPStatus.FORBIDDEN
 
 
 def test_allauth_addresses_are_visible_in_the_admin(admin_client, confirmed_user):
@@ -72,7 +98,7 @@ def test_deactivating_in_the_admin_revokes_the_accounts_tokens(
     assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
     confirmed_user.refresh_from_db()
     assert confirmed_user.is_active is False
-    assert not Token.objects.filter(key=key).exists()
+    assert not TokenSession.objects.filter(key_digest=key_digest(key)).exists()
     assert token_client(key).get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
     assert EmailAddress.objects.get(user=confirmed_user).verified
 

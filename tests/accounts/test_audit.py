@@ -9,10 +9,9 @@ from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from accounts.models import AuditEvent, User
-from accounts.services import account_deactivate
+from accounts.services import account_deactivate, token_session_start
 from tests.accounts.conftest import (
     DJOSER,
     NEW_PASSWORD,
@@ -142,6 +141,7 @@ def test_a_logout_is_recorded_once(account, password, route):
 @pytest.mark.parametrize("routes", [DJOSER, REST_AUTH], ids=lambda routes: routes.name)
 def test_a_password_change_and_the_revocation_are_recorded(account, password, routes):
     key = login(CommittingAPIClient(), routes, account.email, password).json()[routes.credential]
+    login(CommittingAPIClient(), routes, account.email, password)  # another device's
 
     token_client(key).post(
         routes.password_change, routes.password_change_payload(password, NEW_PASSWORD)
@@ -149,7 +149,7 @@ def test_a_password_change_and_the_revocation_are_recorded(account, password, ro
 
     change = the_event(Event.PASSWORD_CHANGE)
     assert (change.actor, change.target) == (account, account.email)
-    assert the_event(Event.CREDENTIALS_REVOKED).detail.startswith("1 DRF token(s)")
+    assert the_event(Event.CREDENTIALS_REVOKED).detail.startswith("1 token session(s)")
 
 
 def test_a_password_change_in_the_admin_is_recorded_with_the_admin_as_actor(account, admin_browser):
@@ -178,7 +178,7 @@ def test_a_password_reset_is_recorded(account, routes):
 
 
 def test_an_email_change_is_recorded(account, password):
-    client = token_client(Token.objects.create(user=account).key)
+    client = token_client(token_session_start(user=account).key)
     client.post(
         "/auth/users/set_email/", {"current_password": password, "new_email": "new@example.org"}
     )
@@ -213,7 +213,7 @@ def test_deactivation_is_recorded_from_the_admin_and_from_the_service(
 
 
 def test_deletion_is_recorded_and_outlives_the_account(account, password):
-    client = token_client(Token.objects.create(user=account).key)
+    client = token_client(token_session_start(user=account).key)
 
     client.delete("/auth/users/me/", {"current_password": password})
 

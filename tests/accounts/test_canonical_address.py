@@ -210,6 +210,6 @@ def test_the_migration_stops_on_accounts_sharing_a_canonical_address_and_merges_
             quoted.pk: "bo@example.org",
         }
     finally:
-        User.objects.all().delete()
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+        User.objects.all().delete()

@@ -13,9 +13,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from psycopg import sql
 from redis.exceptions import ConnectionError as RedisConnectionError
-from rest_framework.authtoken.models import Token
 
 from accounts.counters import Counted, CounterCache, DatabaseCounters
+from accounts.services import token_session_start
 from tests.accounts.caches import UNREACHABLE_REDIS
 from tests.accounts.logins import API_LOGINS, api_login, session_login
 from tests.conftest import CommittingAPIClient, CommittingClient
@@ -47,7 +47,7 @@ def test_with_redis_down_session_login_registration_and_tokens_work(
     registered = CommittingAPIClient().post(
         "/auth/users/", {"email": "new@example.org", "password": password}
     )
-    key = Token.objects.create(user=confirmed_user).key
+    key = token_session_start(user=confirmed_user).key
     profile = CommittingAPIClient(HTTP_AUTHORIZATION=f"Token {key}").get("/auth/users/me/")
 
     assert registered.status_code == HTTPStatus.CREATED
@@ -151,7 +151,7 @@ def test_a_database_restart_under_load_answers_503_only_while_it_is_down(
     account = user_factory(email="load@example.org")
     account.password = make_password(password, hasher="argon2")
     account.save(update_fields=["password"])
-    token = Token.objects.create(user=account).key
+    token = token_session_start(user=account).key
     database = connection.settings_dict["NAME"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")

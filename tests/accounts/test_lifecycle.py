@@ -49,7 +49,7 @@ def test_an_account_lives_its_whole_life_through_one_route_set(
     )
     assert response.status_code in (HTTPStatus.OK, HTTPStatus.NO_CONTENT)
     assert "password was changed" in mail_to(email)[-1].subject
-    assert client.get(routes.profile).status_code == HTTPStatus.UNAUTHORIZED
+    assert client.get(routes.profile).status_code == HTTPStatus.OK  # the caller stays signed in
     assert login(api_client, routes, email, password).status_code == HTTPStatus.BAD_REQUEST
     assert login(api_client, routes, email, NEW_PASSWORD).status_code == HTTPStatus.OK
 
@@ -60,6 +60,7 @@ def test_an_account_lives_its_whole_life_through_one_route_set(
         routes.reset_confirm, routes.reset_confirm_payload(uid, token, RESET_PASSWORD)
     )
     assert response.status_code == routes.reset_confirmed_status
+    assert client.get(routes.profile).status_code == HTTPStatus.UNAUTHORIZED
     response = login(api_client, routes, email, RESET_PASSWORD)
     assert response.status_code == HTTPStatus.OK
     client = token_client(response.json()[routes.credential])

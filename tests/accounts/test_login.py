@@ -82,13 +82,6 @@ def test_a_token_from_either_login_works_with_token_header(
     assert response.json()["email"] == confirmed_user.email
 
 
-def test_both_token_logins_share_one_token(api_client, confirmed_user, password):
-    djoser = login(api_client, DJOSER, confirmed_user.email, password).json()["auth_token"]
-    rest_auth = login(api_client, REST_AUTH, confirmed_user.email, password).json()["key"]
-
-    assert djoser == rest_auth
-
-
 def test_api_token_auth_answers_token(api_client, confirmed_user, password):
     payload = {"username": confirmed_user.email, "password": password}
     response = api_client.post("/api-token-auth/", payload)

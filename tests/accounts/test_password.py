@@ -70,9 +70,30 @@ def test_password_change_revokes_every_other_credential_and_mails_a_notice(
     assert login(api_client, routes, confirmed_user.email, NEW_PASSWORD).status_code == 200
 
 
-def test_rest_auth_password_change_answers_a_fresh_working_token(
-    api_client, confirmed_user, password
+def test_a_password_change_keeps_the_callers_token_and_ends_the_accounts_other_tokens(
+    api_client, routes, confirmed_user, password
 ):
+    caller = token_client(
+        login(api_client, routes, confirmed_user.email, password).json()[routes.credential]
+    )
+    other = token_client(
+        login(api_client, routes, confirmed_user.email, password).json()[routes.credential]
+    )
+    api_token = api_client.post(
+        "/api-token-auth/", {"username": confirmed_user.email, "password": password}
+    ).json()["token"]
+
+    response = caller.post(
+        routes.password_change, routes.password_change_payload(password, NEW_PASSWORD)
+    )
+
+    assert response.status_code in (HTTPStatus.OK, HTTPStatus.NO_CONTENT)
+    assert caller.get(routes.profile).status_code == HTTPStatus.OK
+    assert other.get(routes.profile).status_code == HTTPStatus.UNAUTHORIZED
+    assert token_client(api_token).get(routes.profile).status_code == HTTPStatus.UNAUTHORIZED
+
+
+def test_rest_auth_password_change_answers_detail_as_upstream(api_client, confirmed_user, password):
     caller = token_client(
         login(api_client, REST_AUTH, confirmed_user.email, password).json()["key"]
     )
@@ -81,8 +102,7 @@ def test_rest_auth_password_change_answers_a_fresh_working_token(
         REST_AUTH.password_change, REST_AUTH.password_change_payload(password, NEW_PASSWORD)
     )
 
-    assert caller.get(REST_AUTH.profile).status_code == HTTPStatus.UNAUTHORIZED
-    assert token_client(response.json()["key"]).get(REST_AUTH.profile).status_code == 200
+    assert response.json() == {"detail": "New password has been saved."}
 
 
 def test_password_change_keeps_the_callers_session(confirmed_user, password):

@@ -7,9 +7,9 @@ from http import HTTPStatus
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import CommonPasswordValidator
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.services import token_session_start
 from accounts.tokens import encode_uid, password_reset_tokens
 from settings import base
 from tests.accounts.conftest import token_client
@@ -41,7 +41,7 @@ class PasswordRoute:
 
 
 def signed_in_client(account: User) -> CommittingAPIClient:
-    return token_client(Token.objects.get_or_create(user=account)[0].key)
+    return token_client(token_session_start(user=account).key)
 
 
 def reset_link(account: User) -> tuple[str, str]:

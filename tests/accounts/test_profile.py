@@ -4,9 +4,8 @@ from http import HTTPStatus
 
 import pytest
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import TokenSession, User
 from accounts.serializers import ProfileSerializer
 from tests.accounts.conftest import DJOSER, login, token_client
 
@@ -70,7 +69,7 @@ def test_deleting_the_account_removes_it_and_its_credentials(
 
     assert response.status_code == HTTPStatus.NO_CONTENT
     assert not User.objects.filter(pk=confirmed_user.pk).exists()
-    assert not Token.objects.exists()
+    assert not TokenSession.objects.exists()
     assert account.get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
     refreshed = api_client.post("/auth/jwt/refresh/", {"refresh": pair.json()["refresh"]})
     assert refreshed.status_code == HTTPStatus.UNAUTHORIZED

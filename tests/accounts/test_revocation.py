@@ -2,9 +2,9 @@
 
 Rows: password change (both API routes, the admin), password reset (both API routes, the
 page), deactivation (the admin, the service), deletion (djoser's route, the admin, the
-service). Columns: DRF token, JWT access, JWT refresh (as issued and after a rotation), and a
-browser session. Each credential is used once before the event, so the token cache, where it
-is on, holds it — revocation must end the cached copy too.
+service). Columns: a token session from each token login route, JWT access, JWT refresh (as
+issued and after a rotation), and a browser session. Each credential is used once before the
+event, so the token cache, where it is on, holds it — revocation must end the cached copy too.
 """
 
 from datetime import timedelta
@@ -14,8 +14,9 @@ import pytest
 from django.conf import settings
 
 from accounts.models import User
-from tests.accounts.conftest import DJOSER, login, token_client
+from tests.accounts.conftest import token_client
 from tests.accounts.credential_events import EVENTS, PROFILE, caller, jwt_pair
+from tests.accounts.logins import API_LOGINS, api_login
 from tests.conftest import CommittingAPIClient, CommittingClient
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +27,17 @@ def refresh_works(refresh: str) -> bool:
     return response.status_code == HTTPStatus.OK
 
 
+TOKEN_LOGINS = ["djoser-token", "dj-rest-auth", "api-token-auth"]
+
+
 class Credential:
     """One credential of the account, held by a client of its own (another device)."""
 
     def __init__(self, kind: str, account: User, password: str) -> None:
         self.kind = kind
-        if kind == "drf-token":
-            key = login(CommittingAPIClient(), DJOSER, account.email, password).json()["auth_token"]
-            self.client = token_client(key)
+        if kind in TOKEN_LOGINS:
+            response = api_login(CommittingAPIClient(), kind, account.email, password)
+            self.client = token_client(response.json()[API_LOGINS[kind][2]])
         elif kind == "jwt-access":
             self.client = token_client(jwt_pair(account.email, password)["access"], "Bearer")
         elif kind == "jwt-refresh":
@@ -53,7 +57,7 @@ class Credential:
         return self.client.get(PROFILE).status_code == HTTPStatus.OK
 
 
-CREDENTIAL_KINDS = ["drf-token", "jwt-access", "jwt-refresh", "rotated-jwt-refresh", "session"]
+CREDENTIAL_KINDS = [*TOKEN_LOGINS, "jwt-access", "jwt-refresh", "rotated-jwt-refresh", "session"]
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from accounts.models import AuditEvent, User
+from accounts.services import token_session_start
 from tests.accounts.conftest import NEW_PASSWORD, token_client
 from tests.accounts.logins import LOGIN_ROUTES, api_login, assert_locked, attempt, signed_in
 from tests.conftest import CommittingAPIClient
@@ -82,7 +82,7 @@ def account(confirmed_user) -> User:
 @pytest.fixture
 def signed_in_client(account) -> CommittingAPIClient:
     """A client holding the account's token: what a thief of that token holds."""
-    return token_client(Token.objects.create(user=account).key)
+    return token_client(token_session_start(user=account).key)
 
 
 def cooloff(settings) -> int:

@@ -6,9 +6,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from accounts import token_cache
+from accounts.models import TokenSession
+from accounts.sessions import key_digest
 from tests.accounts.conftest import (
     DJOSER,
     NEW_PASSWORD,
@@ -38,7 +39,7 @@ def cached_key(api_client, confirmed_user, password) -> str:
     """A token of `confirmed_user` that the cache holds (its first use stored it)."""
     key = login(api_client, DJOSER, confirmed_user.email, password).json()["auth_token"]
     assert token_client(key).get(DJOSER.profile).status_code == HTTPStatus.OK
-    assert token_cache.token_cached(key)[0] is not None
+    assert token_cache.token_cached(key_digest(key))[0] is not None
     return key
 
 
@@ -47,7 +48,7 @@ def account_queries(captured: CaptureQueriesContext) -> list[str]:
     return [
         query["sql"]
         for query in captured.captured_queries
-        if "authtoken_token" in query["sql"] or "accounts_user" in query["sql"]
+        if "accounts_tokensession" in query["sql"] or "accounts_user" in query["sql"]
     ]
 
 
@@ -61,7 +62,7 @@ def test_a_cached_token_reaches_the_profile_without_reading_token_or_account(cac
 
 
 def test_the_cache_never_holds_the_password_hash(cached_key, confirmed_user):
-    token, _ = token_cache.token_cached(cached_key)
+    token, _ = token_cache.token_cached(key_digest(cached_key))
 
     assert "password" not in token.user.__dict__
     assert token.user.password == confirmed_user.password  # loaded on demand
@@ -73,7 +74,7 @@ def test_a_login_keeps_the_entry_and_a_later_save_never_writes_back_an_older_las
     assert login(api_client, DJOSER, confirmed_user.email, password).status_code == HTTPStatus.OK
     confirmed_user.refresh_from_db()
     logged_in_at = confirmed_user.last_login
-    assert token_cache.token_cached(cached_key)[0] is not None
+    assert token_cache.token_cached(key_digest(cached_key))[0] is not None
 
     patched = token_client(cached_key).patch(DJOSER.profile, {"last_name": "L"}, format="json")
 
@@ -100,13 +101,18 @@ def test_logout_ends_the_cached_token(routes, cached_key):
     assert token_client(cached_key).get(routes.profile).status_code == HTTPStatus.UNAUTHORIZED
 
 
-def test_a_password_change_ends_the_cached_token(routes, cached_key, password):
+def test_a_password_change_keeps_the_callers_cached_token_and_ends_the_others(
+    routes, api_client, cached_key, confirmed_user, password
+):
+    other = login(api_client, DJOSER, confirmed_user.email, password).json()["auth_token"]
+    assert token_client(other).get(routes.profile).status_code == HTTPStatus.OK  # now cached
     payload = routes.password_change_payload(password, NEW_PASSWORD)
 
     changed = token_client(cached_key).post(routes.password_change, payload, format="json")
 
     assert changed.status_code in (HTTPStatus.OK, HTTPStatus.NO_CONTENT)
-    assert token_client(cached_key).get(routes.profile).status_code == HTTPStatus.UNAUTHORIZED
+    assert token_client(cached_key).get(routes.profile).status_code == HTTPStatus.OK
+    assert token_client(other).get(routes.profile).status_code == HTTPStatus.UNAUTHORIZED
 
 
 def test_a_password_reset_ends_the_cached_token(routes, api_client, cached_key, confirmed_user):
@@ -150,7 +156,7 @@ def test_a_deactivation_that_keeps_the_token_row_still_ends_the_cached_token(
         confirmed_user.is_active = False
         confirmed_user.save()
 
-    assert Token.objects.filter(key=cached_key).exists()
+    assert TokenSession.objects.filter(key_digest=key_digest(cached_key)).exists()
     assert token_client(cached_key).get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
 
 
@@ -163,14 +169,14 @@ def test_deleting_the_account_ends_the_cached_token(cached_key, password):
     assert token_client(cached_key).get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
 
 
-def test_deleting_the_token_in_the_admin_ends_it(admin_client, cached_key, confirmed_user):
-    # DRF's token admin addresses a token by its user's id.
-    path = f"/admin/authtoken/tokenproxy/{confirmed_user.pk}/delete/"
+def test_deleting_the_token_session_in_the_admin_ends_it(admin_client, cached_key):
+    session = TokenSession.objects.get(key_digest=key_digest(cached_key))
+    path = f"/admin/accounts/tokensession/{session.pk}/delete/"
 
     response = admin_client.post(path, {"post": "yes"})
 
     assert response.status_code == HTTPStatus.FOUND
-    assert not Token.objects.filter(key=cached_key).exists()
+    assert not TokenSession.objects.filter(pk=session.pk).exists()
     assert token_client(cached_key).get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
 
 
@@ -184,12 +190,12 @@ def test_a_name_change_shows_at_once(routes, cached_key):
 def test_an_entry_read_before_a_revocation_and_stored_after_it_is_never_served(
     cached_key, confirmed_user, django_capture_on_commit_callbacks
 ):
-    token, _ = token_cache.token_cached(cached_key)
+    token, _ = token_cache.token_cached(key_digest(cached_key))
     assert token is not None
     # A request misses after the entry expired, reads the generation and the database ...
-    token_cache.cache.delete(token_cache.cache_keys(cached_key)[0])
-    missed, generation = token_cache.token_cached(cached_key)
-    stale = Token.objects.select_related("user").get(key=cached_key)
+    token_cache.cache.delete(token_cache.cache_keys(key_digest(cached_key))[0])
+    missed, generation = token_cache.token_cached(key_digest(cached_key))
+    stale = TokenSession.objects.select_related("user").get(key_digest=key_digest(cached_key))
     # ... the account is deactivated and that commits ...
     with django_capture_on_commit_callbacks(execute=True):
         confirmed_user.is_active = False
@@ -198,7 +204,7 @@ def test_an_entry_read_before_a_revocation_and_stored_after_it_is_never_served(
     token_cache.token_store(stale, generation)
 
     assert missed is None
-    assert token_cache.token_cached(cached_key)[0] is None
+    assert token_cache.token_cached(key_digest(cached_key))[0] is None
     assert token_client(cached_key).get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
 
 

@@ -2,9 +2,8 @@
 
 import pytest
 from playwright.sync_api import expect
-from rest_framework.authtoken.models import Token
 
-from accounts.services import account_confirm
+from accounts.services import account_confirm, token_session_start
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,7 +49,7 @@ def test_redoc_renders_without_external_assets(live_server, page, screenshot):
 def test_swagger_ui_authorize_with_a_token_then_try_it_out(live_server, page, screenshot):
     user = UserFactory(email="lin@example.org", is_active=False)
     account_confirm(user=user)
-    key = Token.objects.create(user=user).key
+    key = token_session_start(user=user).key
 
     page.goto(f"{live_server.url}/api/docs/")
     page.get_by_role("button", name="Authorize").first.click()

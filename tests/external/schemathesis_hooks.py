@@ -5,7 +5,7 @@
   Negative and non-numeric ids stay as generated and still meet the 404.
 - With CANVASS_FRESH_TOKEN_PER_CALL=1 every call gets a token of its own, from a login just
   before it (`refresh_interval=None`): for the operations that end the credential they are
-  sent with — a logout deletes the account's one DRF token — as a client would log in again.
+  sent with — a logout ends the session of its token — as a client would log in again.
 """
 
 import json

@@ -13,10 +13,8 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.base")
 django.setup()
 
-from rest_framework.authtoken.models import Token  # noqa: E402
-
 from accounts.models import User  # noqa: E402
-from accounts.services import account_confirm  # noqa: E402
+from accounts.services import account_confirm, token_session_start  # noqa: E402
 from surveys import services  # noqa: E402
 from surveys.models import Survey  # noqa: E402
 from surveys.services import QuestionSpec  # noqa: E402
@@ -87,7 +85,7 @@ def seed() -> dict:
     return {
         "email": EMAIL,
         "password": password,
-        "token": Token.objects.create(user=user).key,
+        "token": token_session_start(user=user).key,
         "ids": {
             "users": [user.pk, other.pk],
             "surveys": [item.pk for item in (draft, published, closed, open_survey, invited_only)],
