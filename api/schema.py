@@ -113,6 +113,14 @@ def throttle_limits(view: APIView) -> list[str]:
     return limits
 
 
+def asks_current_password(view: APIView, method: str) -> bool:
+    """Routes that check the current password as a login attempt: the `login` throttle and the
+    account's lockout answer them too. A view lists them as `current_password_asked`, a map of
+    action (None for a plain view) to methods."""
+    asked: dict[str | None, set[str]] = getattr(view, "current_password_asked", {})
+    return method.upper() in asked.get(getattr(view, "action", None), set())
+
+
 def json_body(component: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}}
 
@@ -157,9 +165,15 @@ def shared_responses(operation: dict, view: APIView, method: str) -> dict[int, d
     if not_found:
         responses[HTTPStatus.NOT_FOUND] = {"description": " ".join(not_found)}
     limits = throttle_limits(view)
-    if limits:
+    reasons = [f"over the limit {', '.join(limits)}"] if limits else []
+    if asks_current_password(view, method):
+        reasons.append(
+            "the current password is checked as a login: over the `login` limit, or the "
+            "account is locked after failed logins"
+        )
+    if reasons:
         responses[HTTPStatus.TOO_MANY_REQUESTS] = {
-            "description": f"Too many requests: over the limit {', '.join(limits)}.",
+            "description": f"Too many requests: {'; '.join(reasons)}.",
             "headers": RETRY_AFTER,
         }
     return responses
