@@ -24,7 +24,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -335,19 +335,18 @@ def _refresh_tokens_blacklist(*, user: User, keep_sid: str | None) -> int:
     outstanding = OutstandingToken.objects.filter(
         user=user, blacklistedtoken__isnull=True, expires_at__gt=timezone.now()
     )
-    if keep_sid is not None:
-        outstanding = [token for token in outstanding if _sid_of(token.token) != keep_sid]
+    ending = [token for token in outstanding if keep_sid is None or _sid_of(token) != keep_sid]
     blacklisted = BlacklistedToken.objects.bulk_create(
-        [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
+        [BlacklistedToken(token=token) for token in ending], ignore_conflicts=True
     )
     return len(blacklisted)
 
 
-def _sid_of(raw_token: str) -> str | None:
+def _sid_of(outstanding: OutstandingToken) -> str | None:
     """The `sid` of a refresh token Canvass issued (its own outstanding record)."""
     try:
-        payload = token_backend.decode(raw_token, verify=False)
-    except TokenError:
+        payload = token_backend.decode(outstanding.token, verify=False)  # type: ignore[arg-type]
+    except TokenBackendError:
         return None
     sid = payload.get(SID_CLAIM)
     return sid if isinstance(sid, str) else None
