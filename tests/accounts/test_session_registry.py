@@ -214,3 +214,18 @@ def test_a_password_change_over_jwt_keeps_that_sessions_refresh_token(confirmed_
     other = refresh_with("/auth/jwt/refresh/", {"refresh": other_refresh}, format="json")
     assert other.status_code == HTTPStatus.UNAUTHORIZED
     assert [s["kind"] for s in listed(token_client(kept.json()["access"], "Bearer"))] == ["jwt"]
+
+
+@pytest.mark.parametrize("kind", ["jwt", "browser"])
+def test_deleting_a_session_in_the_admin_ends_it(kind, admin_browser, confirmed_user, password):
+    ended = sign_in(kind, confirmed_user.email, password)
+    session = TokenSession.objects.get(user=confirmed_user, kind=kind)
+
+    answer = admin_browser.post(
+        "/admin/accounts/tokensession/",
+        {"action": "delete_selected", "_selected_action": [session.pk], "post": "yes"},
+    )
+
+    assert answer.status_code == HTTPStatus.FOUND
+    assert not TokenSession.objects.filter(pk=session.pk).exists()
+    assert refused_everywhere(ended)
