@@ -94,9 +94,9 @@ admin.site.unregister(TokenProxy)
 
 @admin.register(TokenSession)
 class TokenSessionAdmin(admin.ModelAdmin):
-    """Token sessions: a short key prefix, never a key (only its digest is stored). Deleting
-    one ends it at once, on every worker (accounts.token_cache); keys come from logins and
-    `manage.py drf_create_token` only."""
+    """The session registry: a token's short key prefix, never a key (only its digest is
+    stored). Deleting a session of any kind ends it at once, on every worker
+    (services.session_end); keys come from logins and `manage.py drf_create_token` only."""
 
     list_display = ("key_prefix", "user", "kind", "source", "created_at", "last_seen_at")
     list_filter = ("kind", "source")
@@ -121,6 +121,13 @@ class TokenSessionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def delete_model(self, request, obj) -> None:
+        services.session_end(session=obj)  # a JWT or browser session ends with its row
+
+    def delete_queryset(self, request, queryset) -> None:
+        for session in queryset:
+            services.session_end(session=session)
 
 
 @admin.register(AuditEvent)

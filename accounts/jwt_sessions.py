@@ -13,13 +13,15 @@ import secrets
 from datetime import datetime, timedelta
 from typing import cast
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
-from rest_framework_simplejwt.tokens import RefreshToken, Token
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken, Token
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.models import EndedJwtSession
 
@@ -66,6 +68,20 @@ class SessionRefreshToken(RefreshToken):
         super().__init__(token, verify)
         if token_sid(self) is None:
             self.payload[SID_CLAIM] = secrets.token_urlsafe(16)
+
+    @property
+    def access_token(self) -> AccessToken:
+        """The access token of this refresh token, carrying the digest of the account's password
+        as it is now: a refresh token still accepted (not blacklisted, its session not ended)
+        outlived a password change only as the caller's own session (services.password_change
+        blacklists the others), whose new access tokens must then work."""
+        if api_settings.CHECK_REVOKE_TOKEN and api_settings.REVOKE_TOKEN_CLAIM in self.payload:
+            user_id = self.payload.get(api_settings.USER_ID_CLAIM)
+            users = get_user_model().objects.filter(**{api_settings.USER_ID_FIELD: user_id})
+            password = users.values_list("password", flat=True).first()
+            if password is not None:
+                self.payload[api_settings.REVOKE_TOKEN_CLAIM] = get_md5_hash_password(password)
+        return super().access_token
 
     def check_blacklist(self) -> None:
         super().check_blacklist()

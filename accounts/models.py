@@ -249,18 +249,26 @@ class Counter(models.Model):
 
 
 class TokenSession(models.Model):
-    """One login's API credential: a random key the client sends as `Authorization: Token
-    <key>`, of which only the SHA-256 digest is stored (the table holds no usable key).
+    """One login of the account, of any kind: the session registry (`GET /auth/sessions/`).
+
+    A `token` session is an API credential: a random key the client sends as `Authorization:
+    Token <key>`, of which only the SHA-256 digest is stored (the table holds no usable key).
+    A `jwt` session is a JWT login's `sid` (accounts.jwt_sessions), a `browser` session a
+    Django session key: `session_key` holds it (neither is a credential on its own; Django's
+    session table holds the key in the clear too) so ending the row can end that session, and
+    `key_digest` its digest, one unique column for every kind.
 
     Every login on a token route starts one (accounts.sessions); a logout ends only its own, a
     password change the others, a reset, deactivation or deletion all of them. It ends by
     itself after TOKEN_IDLE_DAYS unused (`last_seen_at`, written at most once a minute) or
-    TOKEN_MAX_AGE_DAYS after `created_at`. `kind` leaves room for the account's other sessions
-    (JWT, browser) in the same registry.
+    TOKEN_MAX_AGE_DAYS after `created_at`; JWT and browser sessions live as long as their
+    refresh token or cookie (accounts.selectors.sessions_of).
     """
 
     class Kind(models.TextChoices):
         TOKEN = "token", _("API token")
+        JWT = "jwt", _("JWT session")
+        BROWSER = "browser", _("browser session")
 
     class Source(models.TextChoices):
         LOGIN = "login", _("login")
@@ -279,7 +287,8 @@ class TokenSession(models.Model):
     )
     key_digest = models.CharField(_("key digest"), max_length=64, unique=True)
     # The key's first characters, for telling sessions apart; never enough to use it.
-    key_prefix = models.CharField(_("key prefix"), max_length=8)
+    key_prefix = models.CharField(_("key prefix"), max_length=8, blank=True)
+    session_key = models.CharField(_("session id"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("signed in"), default=timezone.now, db_index=True)
     last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now, db_index=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

@@ -1,9 +1,11 @@
-"""Account reads: who an emailed link points to, and whether it can still be used."""
+"""Account reads: who an emailed link points to, whether it can still be used; sessions."""
 
 # They change nothing, so link pages call them on GET; the services call them again inside
 # their transaction before acting.
 
 import copy
+from importlib import import_module
+from typing import Any
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.models import EmailAddress
@@ -14,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.addresses import AddressError, canonical_email
 from accounts.exceptions import AccountLinkError
-from accounts.models import PendingEmailChange, User
+from accounts.jwt_sessions import token_sid
+from accounts.models import PendingEmailChange, TokenSession, User
 from accounts.policy import account_can_log_in
+from accounts.sessions import expired_filter, key_digest
 from accounts.tokens import (
     LinkState,
     activation_tokens,
@@ -122,3 +126,38 @@ def email_change_link_target(*, key: str) -> PendingEmailChange:
     if User.objects.with_email(pending.new_email).exclude(pk=pending.user_id).exists():
         raise AccountLinkError(LinkState.INVALID, field="key", message=EMAIL_TAKEN_MESSAGE)
     return pending
+
+
+# --- the session registry ---
+def sessions_of(user: User) -> list[TokenSession]:
+    """The account's live sessions of every kind, newest first (`GET /auth/sessions/`). A
+    browser session also needs Django's own session to exist still (a logout elsewhere, a
+    flush, its expiry)."""
+    rows = TokenSession.objects.filter(user=user).exclude(expired_filter(timezone.now()))
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    return [
+        row
+        for row in rows.order_by("-created_at", "-id")
+        if row.kind != TokenSession.Kind.BROWSER or store().exists(row.session_key)
+    ]
+
+
+def current_session(request: Any) -> TokenSession | None:
+    """The registry row of the session that made the request: the token session of its key,
+    the JWT session of its access token's `sid`, or its browser session."""
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, TokenSession):
+        return auth
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    sid = token_sid(auth)
+    if sid is not None:
+        kind, key = TokenSession.Kind.JWT, sid
+    else:
+        django_request = getattr(request, "_request", request)
+        session = getattr(django_request, "session", None)
+        if session is None or session.session_key is None:
+            return None
+        kind, key = TokenSession.Kind.BROWSER, session.session_key
+    return TokenSession.objects.filter(user=user, kind=kind, key_digest=key_digest(key)).first()

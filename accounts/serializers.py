@@ -20,8 +20,9 @@ from rest_framework_simplejwt.tokens import UntypedToken
 from accounts import jwt_sessions, services
 from accounts.addresses import email_key, validate_canonical_email
 from accounts.authentication import JWTAuthentication
-from accounts.jwt_sessions import SessionRefreshToken
-from accounts.models import User
+from accounts.devices import device_label
+from accounts.jwt_sessions import SessionRefreshToken, token_sid
+from accounts.models import TokenSession, User
 from accounts.policy import account_can_log_in
 from accounts.selectors import password_reset_link_user
 from accounts.step_up import current_password_check
@@ -319,7 +320,11 @@ class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
 
     def validate(self, attrs):
         data = super().validate(attrs)
-        services.api_login_record(request=self.context["request"], user=self.user)
+        request = self.context["request"]
+        sid = token_sid(SessionRefreshToken(data["refresh"], verify=False))
+        if sid is not None:
+            services.jwt_session_register(user=self.user, sid=sid, request=request)
+        services.api_login_record(request=request, user=self.user)
         return data
 
 
@@ -347,11 +352,18 @@ class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
     def validate(self, attrs):
         try:
             with transaction.atomic():
-                return super().validate(attrs)
+                data = super().validate(attrs)
         except User.DoesNotExist as error:
             raise exceptions.AuthenticationFailed(
                 self.error_messages["no_active_account"], "no_active_account"
             ) from error
+        new = SessionRefreshToken(data.get("refresh", attrs["refresh"]), verify=False)
+        services.jwt_session_refreshed(
+            user_id=new.get(jwt_settings.USER_ID_CLAIM),
+            sid=token_sid(new),
+            request=self.context["request"],
+        )
+        return data
 
 
 class TokenVerifySerializer(jwt_serializers.TokenVerifySerializer):
@@ -374,3 +386,48 @@ class TokenVerifySerializer(jwt_serializers.TokenVerifySerializer):
             detail = error.detail.get("detail") if isinstance(error.detail, dict) else error.detail
             raise InvalidToken(str(detail)) from error
         return {}
+
+
+# --- the session registry: /auth/sessions/ ---
+class SessionSerializer(serializers.ModelSerializer):
+    """One session of the caller's account (`GET /auth/sessions/`)."""
+
+    created = serializers.DateTimeField(source="created_at", read_only=True)
+    last_seen = serializers.DateTimeField(source="last_seen_at", read_only=True)
+    ip = serializers.IPAddressField(source="ip_address", read_only=True, allow_null=True)
+    device = serializers.SerializerMethodField()
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TokenSession
+        fields = ("id", "kind", "created", "last_seen", "ip", "user_agent", "device", "current")
+        read_only_fields = fields
+
+    def get_device(self, session: TokenSession) -> str:
+        return device_label(session.user_agent)
+
+    def get_current(self, session: TokenSession) -> bool:
+        current = self.context.get("current")
+        return current is not None and current.pk == session.pk
+
+
+class SessionEndSerializer(serializers.Serializer):
+    """Ending sessions: the current password, unless the caller's session logged in within
+    the last 10 minutes (services.REAUTH_WITHIN); checked as a login attempt
+    (accounts.step_up)."""
+
+    current_password = password_field(required=False)
+
+    def validate(self, attrs):
+        request = self.context["request"]
+        if not services.session_reauth_needed(current=self.context.get("current")):
+            return attrs
+        password = attrs.get("current_password")
+        if not password:
+            message = _("Enter your current password to end a session.")
+            raise serializers.ValidationError({"current_password": [message]})
+        if not current_password_check(request=request, user=request.user, password=password):
+            raise serializers.ValidationError(
+                {"current_password": [djoser_settings.CONSTANTS.messages.INVALID_PASSWORD_ERROR]}
+            )
+        return attrs

@@ -5,6 +5,8 @@
 
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import timedelta
+from importlib import import_module
 from typing import Any, Literal
 
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
@@ -22,8 +24,9 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, UntypedToken
 
@@ -32,7 +35,7 @@ from accounts.addresses import validate_canonical_email
 from accounts.audit import Event, Outcome, audit_record, request_origin
 from accounts.clients import client_ip, client_user_agent
 from accounts.exceptions import AccountLinkError, AddressTakenError
-from accounts.jwt_sessions import ended_session_kept_until, token_sid
+from accounts.jwt_sessions import SID_CLAIM, ended_session_kept_until, token_sid
 from accounts.lockout import lockout_lift
 from accounts.mail_caps import mail_cap_allows
 from accounts.models import EndedJwtSession, PendingEmailChange, TokenSession, User
@@ -41,11 +44,12 @@ from accounts.selectors import (
     EMAIL_TAKEN_MESSAGE,
     activation_link_user,
     awaits_confirmation,
+    current_session,
     email_change_link_target,
     password_reset_link_user,
     verification_link_address,
 )
-from accounts.sessions import PREFIX_LENGTH, key_create
+from accounts.sessions import PREFIX_LENGTH, key_create, key_digest, last_seen_due
 from accounts.token_cache import jwt_session_revoke
 from accounts.tokens import LinkState, email_change_key_create
 
@@ -231,44 +235,141 @@ def token_session_start(
     )
     limit = settings.SESSIONS_MAX_PER_ACCOUNT
     if limit > 0:
-        newest_first = TokenSession.objects.filter(user=user).order_by("-created_at", "-id")
+        tokens = TokenSession.objects.filter(user=user, kind=TokenSession.Kind.TOKEN)
+        newest_first = tokens.order_by("-created_at", "-id")
         surplus = list(newest_first.values_list("pk", flat=True)[limit:])
         if surplus:
             TokenSession.objects.filter(pk__in=surplus).delete()
     return IssuedToken(session=session, key=key)
 
 
-def token_sessions_end(*, user: User, keep: object = None) -> int:
-    """End the account's token sessions (all, or all but `keep`); how many ended. Each delete
-    ends its cached entry (accounts.token_cache)."""
-    sessions = TokenSession.objects.filter(user=user)
-    if isinstance(keep, TokenSession):
-        sessions = sessions.exclude(pk=keep.pk)
-    ended, _by_model = sessions.delete()
+# --- the session registry (GET /auth/sessions/) ---
+# Ending a session without the password is allowed this long after its login.
+REAUTH_WITHIN = timedelta(minutes=10)
+
+
+def _registry_row(*, user: User, kind: str, key: str, request: HttpRequest | None) -> TokenSession:
+    row, _created = TokenSession.objects.get_or_create(
+        key_digest=key_digest(key),
+        defaults={
+            "user": user,
+            "kind": kind,
+            "session_key": key,
+            "ip_address": client_ip(request) if request is not None else None,
+            "user_agent": client_user_agent(request) if request is not None else "",
+        },
+    )
+    return row
+
+
+def jwt_session_register(*, user: User, sid: str, request: HttpRequest | None) -> TokenSession:
+    """A JWT login (`/auth/jwt/create/`): its session in the registry, keyed by its `sid`."""
+    return _registry_row(user=user, kind=TokenSession.Kind.JWT, key=sid, request=request)
+
+
+def jwt_session_refreshed(*, user_id: object, sid: str | None, request: HttpRequest) -> None:
+    """A refresh of a JWT session: `last_seen_at`, at most once a minute. A session from before
+    the registry joins it here."""
+    if sid is None:
+        return
+    now = timezone.now()
+    row = TokenSession.objects.filter(key_digest=key_digest(sid)).first()
+    if row is None:
+        user = User.objects.filter(pk=user_id).first()
+        if user is not None:
+            jwt_session_register(user=user, sid=sid, request=request)
+    elif last_seen_due(row, now):
+        TokenSession.objects.filter(pk=row.pk).update(last_seen_at=now)
+
+
+def browser_session_register(*, user: User, request: HttpRequest) -> TokenSession | None:
+    """A browser login (allauth's pages, the admin): its Django session in the registry."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    if session.session_key is None:
+        session.save()  # a login that flushed the session has no key until it is saved
+    key = session.session_key
+    return _registry_row(user=user, kind=TokenSession.Kind.BROWSER, key=key, request=request)
+
+
+def browser_session_forget(*, request: HttpRequest) -> None:
+    """A browser logout: its row goes with the session."""
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key is not None:
+        TokenSession.objects.filter(
+            kind=TokenSession.Kind.BROWSER, key_digest=key_digest(session.session_key)
+        ).delete()
+
+
+def session_end(*, session: TokenSession) -> None:
+    """End one session at once: a token's row (its cached entry with it), a JWT session
+    (`jwt_session_end`) or a browser's Django session (signed out on its next request)."""
+    if session.kind == TokenSession.Kind.JWT:
+        jwt_session_end(sid=session.session_key)
+    elif session.kind == TokenSession.Kind.BROWSER and session.session_key:
+        import_module(settings.SESSION_ENGINE).SessionStore(session.session_key).delete()
+    TokenSession.objects.filter(pk=session.pk).delete()
+
+
+def sessions_end_others(*, user: User, keep: TokenSession | None = None) -> int:
+    """End every session of the account but `keep`; how many ended."""
+    others = TokenSession.objects.filter(user=user)
+    if keep is not None:
+        others = others.exclude(pk=keep.pk)
+    ended = 0
+    for session in others:
+        session_end(session=session)
+        ended += 1
     return ended
 
 
+def session_reauth_needed(*, current: TokenSession | None) -> bool:
+    """Ending sessions asks for the password unless the caller logged in moments ago."""
+    return current is None or timezone.now() - current.created_at > REAUTH_WITHIN
+
+
+def _refresh_tokens_blacklist(*, user: User, keep_sid: str | None) -> int:
+    """Blacklist the account's unexpired refresh tokens but those of the JWT session
+    `keep_sid`; how many."""
+    outstanding = OutstandingToken.objects.filter(
+        user=user, blacklistedtoken__isnull=True, expires_at__gt=timezone.now()
+    )
+    ending = [token for token in outstanding if keep_sid is None or _sid_of(token) != keep_sid]
+    blacklisted = BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in ending], ignore_conflicts=True
+    )
+    return len(blacklisted)
+
+
+def _sid_of(outstanding: OutstandingToken) -> str | None:
+    """The `sid` of a refresh token Canvass issued (its own outstanding record)."""
+    try:
+        payload = token_backend.decode(outstanding.token, verify=False)  # type: ignore[arg-type]
+    except TokenBackendError:
+        return None
+    sid = payload.get(SID_CLAIM)
+    return sid if isinstance(sid, str) else None
+
+
 # --- credentials ---
-def credentials_revoke(*, user: User, keep: object = None) -> None:
-    """End every API credential of the account: its token sessions (all but `keep`, the one
-    that changed the password), its JWT refresh tokens and a pending email change (whoever
-    asked for it may have known the old password only).
+def credentials_revoke(*, user: User, keep: TokenSession | None = None) -> None:
+    """End every session and API credential of the account: its sessions of every kind (all
+    but `keep`, the one that changed the password), its JWT refresh tokens (but those of
+    `keep`'s JWT session) and a pending email change (whoever asked for it may have known the
+    old password only).
 
     Password change and reset, deactivation and deletion all end here. Browser sessions end by
     themselves: a password change alters the session auth hash, and a deactivated or deleted
     account fails the backend's `get_user` on the next request. Access JWTs carry a password
     hash (CHECK_REVOKE_TOKEN) and live at most 15 minutes.
     """
-    tokens = token_sessions_end(user=user, keep=keep)
+    sessions = sessions_end_others(user=user, keep=keep)
     email_changes, _by_model = PendingEmailChange.objects.filter(user=user).delete()
-    outstanding = OutstandingToken.objects.filter(
-        user=user, blacklistedtoken__isnull=True, expires_at__gt=timezone.now()
-    )
-    refresh_tokens = BlacklistedToken.objects.bulk_create(
-        [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
-    )
+    keep_sid = keep.session_key if keep is not None and keep.kind == TokenSession.Kind.JWT else None
+    refresh_tokens = _refresh_tokens_blacklist(user=user, keep_sid=keep_sid)
     detail = (
-        f"{tokens} token session(s), {len(refresh_tokens)} JWT refresh token(s), "
+        f"{sessions} session(s), {refresh_tokens} JWT refresh token(s), "
         f"{email_changes} pending email change(s)"
     )
     audit_record(Event.CREDENTIALS_REVOKED, target=user.email, detail=detail)
@@ -299,6 +400,7 @@ def jwt_session_end(*, sid: str | None) -> None:
     now = timezone.now()
     ended = EndedJwtSession(sid=sid, ended_at=now, expires_at=ended_session_kept_until(now))
     EndedJwtSession.objects.bulk_create([ended], ignore_conflicts=True)
+    TokenSession.objects.filter(kind=TokenSession.Kind.JWT, key_digest=key_digest(sid)).delete()
     jwt_session_revoke(sid)  # the cached session (accounts.token_cache), once this commits
 
 
@@ -325,13 +427,21 @@ def account_logout(*, request: HttpRequest, refresh: object = None) -> None:
     refresh_token_blacklist(refresh)
 
 
-def _keep_callers_session(request: HttpRequest | None, user: User) -> None:
-    """After a password change, the session that made it stays signed in (others end)."""
+def _keep_callers_session(
+    request: HttpRequest | None, user: User, current: TokenSession | None
+) -> None:
+    """After a password change, the session that made it stays signed in (others end); its
+    new session key follows into the registry."""
     if request is None:
         return
     django_request = getattr(request, "_request", request)
     if django_request.session.get(SESSION_KEY) == str(user.pk):
         update_session_auth_hash(django_request, user)
+        key = django_request.session.session_key
+        if current is not None and current.kind == TokenSession.Kind.BROWSER and key:
+            TokenSession.objects.filter(pk=current.pk).update(
+                session_key=key, key_digest=key_digest(key)
+            )
 
 
 @transaction.atomic
@@ -341,8 +451,9 @@ def password_change(*, user: User, new_password: str, request: HttpRequest | Non
     user.set_password(new_password)
     user.save(update_fields=["password"])
     audit_record(Event.PASSWORD_CHANGE, target=user.email)
-    credentials_revoke(user=user, keep=getattr(request, "auth", None))
-    _keep_callers_session(request, user)
+    current = current_session(request) if request is not None else None
+    credentials_revoke(user=user, keep=current)
+    _keep_callers_session(request, user, current)
     notifications.send_password_changed(user)
 
 

@@ -1,10 +1,16 @@
-"""Keeps allauth's EmailAddress rows in step with the user row."""
+"""Keeps allauth's EmailAddress rows in step with the user row; browser logins in the registry."""
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.models import User
-from accounts.services import email_address_sync
+from accounts.services import (
+    browser_session_forget,
+    browser_session_register,
+    email_address_sync,
+)
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.sync_email_address")
@@ -18,3 +24,20 @@ def sync_email_address(sender, instance: User, created: bool, update_fields=None
     if update_fields is not None and not {"email", "is_active"} & set(update_fields):
         return
     email_address_sync(user=instance)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.browser_session_registered")
+def browser_session_registered(sender, request, user, **kwargs) -> None:
+    """A session login (allauth's pages, the admin: Django's `login`) is a browser session of
+    the registry. API logins send the same signal with no session login behind it."""
+    django_request = getattr(request, "_request", request)
+    session = getattr(django_request, "session", None)
+    if session is not None and session.get(SESSION_KEY) == str(user.pk):
+        browser_session_register(user=user, request=django_request)
+
+
+@receiver(user_logged_out, dispatch_uid="accounts.browser_session_forgotten")
+def browser_session_forgotten(sender, request, user, **kwargs) -> None:
+    """Any browser logout (allauth's, the admin's, the API's) drops its row."""
+    if request is not None:
+        browser_session_forget(request=getattr(request, "_request", request))

@@ -10,6 +10,7 @@ from accounts import pages, views
 
 router = DefaultRouter()
 router.register("users", views.AccountViewSet, basename="user")
+router.register("sessions", views.SessionViewSet, basename="session")
 
 # djoser's documented paths; its username-reset actions are not routed (accounts.views).
 auth_patterns = [

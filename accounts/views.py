@@ -18,10 +18,10 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import serializers, status
+from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
@@ -29,11 +29,14 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
 from accounts import services
-from accounts.models import User
+from accounts.models import TokenSession, User
+from accounts.selectors import current_session, sessions_of
 from accounts.serializers import (
     EmailSerializer,
     KeySerializer,
     ObtainTokenSerializer,
+    SessionEndSerializer,
+    SessionSerializer,
     TokenObtainPairSerializer,
 )
 from accounts.throttling import ActionScopeMixin, ScopedRateThrottle
@@ -430,3 +433,63 @@ class RestAuthResendEmailView(registration_views.ResendEmailVerificationView):
             email=serializer.validated_data["email"], confirm_with="verification"
         )
         return Response({"detail": _("ok")})
+
+
+# --- the session registry: /auth/sessions/ ---
+SESSION_END_ERRORS = {
+    204: NO_CONTENT,
+    400: OpenApiResponse(
+        description='`{"current_password": [...]}`: missing (the session logged in more than '
+        "10 minutes ago) or wrong (counted as a failed login)."
+    ),
+}
+
+
+class SessionViewSet(viewsets.GenericViewSet):
+    """The caller's own sessions of every kind (token, JWT, browser): list them, end one, end
+    all but the current one. Ending asks for the current password unless the caller's session
+    logged in within the last 10 minutes."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = SessionSerializer
+    pagination_class = None
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return TokenSession.objects.filter(user=self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "current": current_session(self.request)}
+
+    @extend_schema(description="The caller's live sessions, newest first; not paginated.")
+    def list(self, request):
+        sessions = sessions_of(request.user)
+        return Response(self.get_serializer(sessions, many=True).data)
+
+    @extend_schema(
+        request=SessionEndSerializer,
+        responses={**SESSION_END_ERRORS, 404: OpenApiResponse(description="No such session.")},
+        description="Ends the session at once on every route: its token, its JWT session's "
+        "tokens, or the browser's session (signed out on its next request).",
+    )
+    def destroy(self, request, pk=None):
+        session = self.get_object()
+        self._reauthenticate(request)
+        services.session_end(session=session)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=SessionEndSerializer,
+        responses=SESSION_END_ERRORS,
+        description="Ends every session of the account but the one making the request.",
+    )
+    @action(detail=False, methods=["post"])
+    def end_others(self, request):
+        self._reauthenticate(request)
+        keep = self.get_serializer_context()["current"]
+        services.sessions_end_others(user=request.user, keep=keep)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _reauthenticate(self, request) -> None:
+        context = self.get_serializer_context()
+        SessionEndSerializer(data=request.data, context=context).is_valid(raise_exception=True)

@@ -288,6 +288,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": True},
     # The three documented ways in (settings/accounts.py).
     "AUTHENTICATION_WHITELIST": DOCUMENTED_AUTHENTICATION_CLASSES,  # noqa: F405
+    # Two `kind` fields: a question's keeps its name, a session's gets its own.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "surveys.models.Question.Kind",
+        "SessionKindEnum": "accounts.models.TokenSession.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_tags_and_shared_responses",

@@ -149,7 +149,7 @@ def test_a_password_change_and_the_revocation_are_recorded(account, password, ro
 
     change = the_event(Event.PASSWORD_CHANGE)
     assert (change.actor, change.target) == (account, account.email)
-    assert the_event(Event.CREDENTIALS_REVOKED).detail.startswith("1 token session(s)")
+    assert the_event(Event.CREDENTIALS_REVOKED).detail.startswith("1 session(s)")
 
 
 def test_a_password_change_in_the_admin_is_recorded_with_the_admin_as_actor(account, admin_browser):
