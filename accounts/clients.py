@@ -34,3 +34,27 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def client_user_agent(request: HttpRequest) -> str:
     return str(request.META.get("HTTP_USER_AGENT", ""))[:USER_AGENT_MAX_LENGTH]
+
+
+DEVICE_LABEL_MAX_LENGTH = 80
+
+
+def device_label(user_agent: str) -> str:
+    """A readable name for a user agent ("Chrome 120 on Windows 10"): from ua-parser when it is
+    installed, else the user agent itself, shortened."""
+    user_agent = " ".join(user_agent.split())
+    if not user_agent:
+        return "unknown device"
+    try:
+        from ua_parser import parse
+    except ImportError:
+        return user_agent[:DEVICE_LABEL_MAX_LENGTH]
+    result = parse(user_agent)
+    browser = result.user_agent
+    system = result.os
+    if browser is None or browser.family == "Other":
+        return user_agent[:DEVICE_LABEL_MAX_LENGTH]
+    label = " ".join(filter(None, [browser.family, browser.major]))
+    if system is not None and system.family != "Other":
+        label += " on " + " ".join(filter(None, [system.family, system.major]))
+    return label[:DEVICE_LABEL_MAX_LENGTH]

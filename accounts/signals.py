@@ -1,10 +1,12 @@
-"""Keeps allauth's EmailAddress rows in step with the user row."""
+"""Keeps allauth's EmailAddress rows in step with the user row; records each login's device."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from accounts.clients import client_ip, client_user_agent
 from accounts.models import User
-from accounts.services import email_address_sync
+from accounts.services import email_address_sync, known_device_record
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.sync_email_address")
@@ -18,3 +20,16 @@ def sync_email_address(sender, instance: User, created: bool, update_fields=None
     if update_fields is not None and not {"email", "is_active"} & set(update_fields):
         return
     email_address_sync(user=instance)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.known_device")
+def login_device(sender, request=None, user=None, **kwargs) -> None:
+    """Every successful login sends `user_logged_in`: the API routes through
+    `accounts.services.api_login_record`, allauth and the admin themselves. A login with no
+    client request behind it (a shell's, a test client's `force_login`) has no device."""
+    # Django's fake request has no method (its META is not empty: `login` stores a CSRF cookie).
+    if request is None or user is None or getattr(request, "method", None) is None:
+        return
+    known_device_record(
+        user=user, user_agent=client_user_agent(request), ip_address=client_ip(request)
+    )
