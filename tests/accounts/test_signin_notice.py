@@ -15,7 +15,7 @@ from django.core.management import call_command
 from accounts.clients import device_label
 from accounts.models import KnownDevice
 from emails.models import OutboundEmail
-from tests.accounts.conftest import LINK, mail_to
+from tests.accounts.conftest import LINK, link_from_last_mail, mail_to
 from tests.accounts.logins import LOGIN_ROUTES, attempt, signed_in
 from tests.conftest import CommittingClient
 from tests.factories import DEFAULT_PASSWORD
@@ -59,6 +59,20 @@ def test_the_first_login_after_confirming_sends_no_notice(route, account):
 
     assert notices(account.email) == []
     assert KnownDevice.objects.filter(user=account).count() == 1
+
+
+def test_signing_up_confirming_and_logging_in_sends_no_notice(api_client, routes, password):
+    email = "new@example.org"
+    api_client.post(routes.register, routes.register_payload(email, password), format="json")
+    link = link_from_last_mail(email, routes.link_prefix)
+    response = api_client.post(routes.confirm, routes.confirm_payload(link), format="json")
+    assert response.status_code == routes.confirmed_status
+
+    log_in("djoser-token", email, password, **NEW_DEVICE)
+
+    assert notices(email) == []
+    log_in("dj-rest-auth", email, password, **HOME)
+    assert len(notices(email)) == 1
 
 
 @pytest.mark.parametrize("route", LOGIN_ROUTES)
