@@ -12,7 +12,9 @@ from django.conf import settings
 from accounts.addresses import email_key
 from accounts.counters import counters
 
-MailKind = Literal["password_reset", "confirmation", "already_registered", "email_change"]
+MailKind = Literal[
+    "password_reset", "confirmation", "already_registered", "email_change", "new_signin"
+]
 WINDOW_SECONDS = 3600
 
 

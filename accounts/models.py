@@ -301,3 +301,29 @@ class TokenSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_prefix}… ({self.kind})"
+
+
+class KnownDevice(models.Model):
+    """A (user agent, client address) pair an account has logged in from, kept as a digest:
+    a login from a pair not seen in KNOWN_DEVICE_DAYS mails the account a new sign-in notice
+    (accounts.services.known_device_record). Rows outlive the sessions; purge_known_devices
+    deletes them after KNOWN_DEVICE_DAYS."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="known_devices",
+    )
+    digest = models.CharField(_("device digest"), max_length=64)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("known device")
+        verbose_name_plural = _("known devices")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="known_device_user_digest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.digest[:8]}… ({self.last_seen_at:%Y-%m-%d})"

@@ -1,6 +1,7 @@
 """Account messages: every account email (djoser's and allauth's too) goes through email_send."""
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -63,6 +64,18 @@ def send_email_change_taken(*, email: str) -> None:
 
 def send_email_changed(*, old_email: str, new_email: str) -> None:
     email_send(to=old_email, template="account_email_changed", context={"new_email": new_email})
+
+
+def send_new_signin(*, user, device: str, ip_address: str | None, when: datetime) -> None:
+    """A login from a device the account has not used lately (accounts.services)."""
+    if not mail_cap_allows(kind="new_signin", email=user.email):
+        return
+    context = {
+        "device": device,
+        "ip_address": ip_address or "unknown",
+        "signed_in_at": f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+    }
+    email_send(to=user.email, template="account_new_signin", context=context)
 
 
 # --- allauth: DefaultAccountAdapter.send_mail(template_prefix, email, context) ---

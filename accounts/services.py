@@ -3,6 +3,7 @@
 # Both route sets (djoser under /auth/, dj-rest-auth under /dj-rest-auth/), the link pages and
 # the admin call these functions; the views only parse input and shape the response.
 
+import hashlib
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,6 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
@@ -34,11 +36,18 @@ from accounts import links, notifications, tasks
 from accounts.addresses import validate_canonical_email
 from accounts.audit import Event, Outcome, audit_record, request_origin
 from accounts.clients import client_ip, client_user_agent
+from accounts.devices import device_label
 from accounts.exceptions import AccountLinkError, AddressTakenError
 from accounts.jwt_sessions import SID_CLAIM, ended_session_kept_until, token_sid
 from accounts.lockout import lockout_lift
 from accounts.mail_caps import mail_cap_allows
-from accounts.models import EndedJwtSession, PendingEmailChange, TokenSession, User
+from accounts.models import (
+    EndedJwtSession,
+    KnownDevice,
+    PendingEmailChange,
+    TokenSession,
+    User,
+)
 from accounts.policy import account_can_log_in
 from accounts.selectors import (
     EMAIL_TAKEN_MESSAGE,
@@ -408,6 +417,48 @@ def api_login_record(*, request: HttpRequest, user: User) -> None:
     """An API route issued a credential: tell Django (last_login) and axes (reset the failure
     count), as a session login does. djoser's token login sends this signal itself."""
     user_logged_in.send(sender=user.__class__, request=request, user=user)
+
+
+# --- the new sign-in notice ---
+# How long a device stays known after its last login; purge_known_devices deletes older rows.
+KNOWN_DEVICE_DAYS = 90
+
+
+def device_digest(*, user_agent: str, ip_address: str | None) -> str:
+    """The stored form of a (user agent, client address) pair: the table holds neither."""
+    return hashlib.sha256(f"{user_agent}\n{ip_address or ''}".encode()).hexdigest()
+
+
+@transaction.atomic
+def known_device_record(*, user: User, user_agent: str, ip_address: str | None) -> None:
+    """Every successful login (accounts.signals): remember its device and, when the account has
+    not logged in from it in KNOWN_DEVICE_DAYS, mail the account (NEW_SIGNIN_EMAIL, capped).
+
+    An account with no device yet (its first login after confirming, or its first since this
+    record began) records the device without a mail: there is no earlier device to compare."""
+    now = timezone.now()
+    digest = device_digest(user_agent=user_agent, ip_address=ip_address)
+    devices = KnownDevice.objects.filter(user=user)
+    first = not devices.exists()
+    known = devices.filter(
+        digest=digest, last_seen_at__gte=now - timedelta(days=KNOWN_DEVICE_DAYS)
+    ).exists()
+    KnownDevice.objects.update_or_create(user=user, digest=digest, defaults={"last_seen_at": now})
+    if first or known or not settings.NEW_SIGNIN_EMAIL:
+        return
+    notifications.send_new_signin(
+        user=user, device=device_label(user_agent), ip_address=ip_address, when=now
+    )
+
+
+def known_devices_expired():
+    """Devices unused for KNOWN_DEVICE_DAYS, but never an account's latest one: an account
+    that comes back after a long absence is not taken for a first login (which sends none)."""
+    cutoff = timezone.now() - timedelta(days=KNOWN_DEVICE_DAYS)
+    latest = KnownDevice.objects.filter(user=OuterRef("user")).order_by("-last_seen_at", "-pk")
+    return KnownDevice.objects.filter(last_seen_at__lt=cutoff).exclude(
+        pk=Subquery(latest.values("pk")[:1])
+    )
 
 
 def account_logout(*, request: HttpRequest, refresh: object = None) -> None:

@@ -1,15 +1,18 @@
-"""Keeps allauth's EmailAddress rows in step with the user row; browser logins in the registry."""
+"""Keeps allauth's EmailAddress rows in step with the user row; browser logins in the session
+registry; each login's device."""
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from accounts.clients import client_ip, client_user_agent
 from accounts.models import User
 from accounts.services import (
     browser_session_forget,
     browser_session_register,
     email_address_sync,
+    known_device_record,
 )
 
 
@@ -41,3 +44,16 @@ def browser_session_forgotten(sender, request, user, **kwargs) -> None:
     """Any browser logout (allauth's, the admin's, the API's) drops its row."""
     if request is not None:
         browser_session_forget(request=getattr(request, "_request", request))
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.known_device")
+def login_device(sender, request=None, user=None, **kwargs) -> None:
+    """Every successful login sends `user_logged_in`: the API routes through
+    `accounts.services.api_login_record`, allauth and the admin themselves. A login with no
+    client request behind it (a shell's, a test client's `force_login`) has no device."""
+    # Django's fake request has no method (its META is not empty: `login` stores a CSRF cookie).
+    if request is None or user is None or getattr(request, "method", None) is None:
+        return
+    known_device_record(
+        user=user, user_agent=client_user_agent(request), ip_address=client_ip(request)
+    )

@@ -93,6 +93,11 @@ TOKEN_MAX_AGE_DAYS = env.int("TOKEN_MAX_AGE_DAYS", default=60)
 # Live token sessions one account may hold; a login past it ends the oldest.
 SESSIONS_MAX_PER_ACCOUNT = env.int("SESSIONS_MAX_PER_ACCOUNT", default=100)
 
+# --- new sign-in notice --- accounts.services.known_device_record
+# A login from a (user agent, client address) pair the account has not used in 90 days mails it
+# a notice; 0 turns the mail off (the pairs are still recorded).
+NEW_SIGNIN_EMAIL = env.bool("NEW_SIGNIN_EMAIL", default=True)
+
 # --- djoser --- https://djoser.readthedocs.io/en/latest/settings.html
 DJOSER = {
     "LOGIN_FIELD": "email",

@@ -29,6 +29,7 @@ HOUSEKEEPING_COMMANDS = [
     "purge_audit_events",  # AUDIT_RETENTION_DAYS
     "purge_ended_jwt_sessions",  # logouts whose tokens have all expired
     "purge_token_sessions",  # TOKEN_IDLE_DAYS / TOKEN_MAX_AGE_DAYS
+    "purge_known_devices",  # devices unused for 90 days (the new sign-in notice)
     "flushexpiredtokens",  # simplejwt's outstanding and blacklisted refresh tokens
     "clearsessions",  # Django's expired sessions
 ]

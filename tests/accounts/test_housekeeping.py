@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from accounts.models import AuditEvent, EndedJwtSession, TokenSession
+from accounts.models import AuditEvent, EndedJwtSession, KnownDevice, TokenSession
 from accounts.tasks import housekeeping
 from emails.models import OutboundEmail
 
@@ -38,20 +38,29 @@ def old_and_new_rows(user) -> None:
             created_at=created_at,
             last_seen_at=created_at,
         )
+        KnownDevice.objects.create(user=user, digest=f"{created_at:%s}", last_seen_at=created_at)
 
 
 def remaining() -> list[int]:
-    models = (AuditEvent, OutboundEmail, EndedJwtSession, OutstandingToken, Session, TokenSession)
+    models = (
+        AuditEvent,
+        OutboundEmail,
+        EndedJwtSession,
+        OutstandingToken,
+        Session,
+        TokenSession,
+        KnownDevice,
+    )
     return [model.objects.count() for model in models]
 
 
 def test_housekeeping_deletes_what_is_past_its_retention_and_keeps_the_rest(user_factory):
     old_and_new_rows(user_factory())
-    assert remaining() == [2, 2, 2, 2, 2, 2]
+    assert remaining() == [2, 2, 2, 2, 2, 2, 2]
 
     housekeeping()
 
-    assert remaining() == [1, 1, 1, 1, 1, 1]
+    assert remaining() == [1, 1, 1, 1, 1, 1, 1]
 
 
 def test_a_failing_command_does_not_stop_the_others(settings, user_factory, caplog):
