@@ -229,3 +229,31 @@ def test_deleting_a_session_in_the_admin_ends_it(kind, admin_browser, confirmed_
     assert answer.status_code == HTTPStatus.FOUND
     assert not TokenSession.objects.filter(pk=session.pk).exists()
     assert refused_everywhere(ended)
+
+
+def test_a_login_of_any_kind_past_the_limit_ends_the_oldest_session(
+    settings, confirmed_user, password
+):
+    settings.SESSIONS_MAX_PER_ACCOUNT = 2
+    email = confirmed_user.email
+    token = token_login(email, password)
+    jwt, refresh = jwt_login(email, password)
+    assert token.get(DJOSER.profile).status_code == HTTPStatus.OK
+
+    browser = browser_login(email, password)  # the third: the token session, oldest, ends
+
+    assert refused_everywhere(token)
+    assert [s["kind"] for s in listed(browser)] == ["browser", "jwt"]
+    assert jwt.get(DJOSER.profile).status_code == HTTPStatus.OK
+
+    token_login(email, password)  # the fourth: the JWT session ends, refresh token and all
+
+    assert refused_everywhere(jwt)
+    answer = CommittingAPIClient().post("/auth/jwt/refresh/", {"refresh": refresh}, format="json")
+    assert answer.status_code == HTTPStatus.UNAUTHORIZED
+    assert browser.get(DJOSER.profile).status_code == HTTPStatus.OK
+
+    jwt_login(email, password)  # the fifth: the browser session ends
+
+    assert browser.get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
+    assert sorted(TokenSession.objects.values_list("kind", flat=True)) == ["jwt", "token"]
