@@ -6,7 +6,7 @@
 import hashlib
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Any, Literal
 
@@ -310,6 +310,14 @@ def browser_session_register(*, user: User, request: HttpRequest) -> TokenSessio
         session.save()  # a login that flushed the session has no key until it is saved
     key = session.session_key
     return _registry_row(user=user, kind=TokenSession.Kind.BROWSER, key=key, request=request)
+
+
+def browser_session_seen(*, session_key: str, now: datetime) -> None:
+    """A signed-in browser's request: its row's `last_seen_at` (accounts.middleware calls
+    this at most once a minute)."""
+    TokenSession.objects.filter(
+        kind=TokenSession.Kind.BROWSER, key_digest=key_digest(session_key)
+    ).update(last_seen_at=now)
 
 
 def browser_session_forget(*, request: HttpRequest) -> None:

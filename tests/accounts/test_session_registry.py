@@ -257,3 +257,22 @@ def test_a_login_of_any_kind_past_the_limit_ends_the_oldest_session(
 
     assert browser.get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
     assert sorted(TokenSession.objects.values_list("kind", flat=True)) == ["jwt", "token"]
+
+
+def test_a_browser_sessions_last_seen_is_written_at_most_once_a_minute(confirmed_user, password):
+    with time_machine.travel("2026-03-01 12:00Z", tick=False) as traveller:
+        browser = browser_login(confirmed_user.email, password)
+        row = TokenSession.objects.get(user=confirmed_user, kind="browser")
+        started = row.last_seen_at
+
+        def seen_after(seconds: int):
+            traveller.move_to(started + timedelta(seconds=seconds))
+            assert browser.get(DJOSER.profile).status_code == HTTPStatus.OK
+            row.refresh_from_db()
+            return row.last_seen_at - started
+
+        assert seen_after(0) == timedelta(0)  # the first request writes the login's time
+        assert seen_after(30) == timedelta(0)
+        assert seen_after(61) == timedelta(seconds=61)
+        assert seen_after(90) == timedelta(seconds=61)
+        assert seen_after(122) == timedelta(seconds=122)
