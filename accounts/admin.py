@@ -13,6 +13,7 @@ from rest_framework.authtoken import admin as _drf_token_admin  # noqa: F401
 from rest_framework.authtoken.models import TokenProxy
 
 from accounts import services
+from accounts.devices import device_label
 from accounts.models import AuditEvent, TokenSession, User
 
 
@@ -98,7 +99,15 @@ class TokenSessionAdmin(admin.ModelAdmin):
     stored). Deleting a session of any kind ends it at once, on every worker
     (services.session_end); keys come from logins and `manage.py drf_create_token` only."""
 
-    list_display = ("key_prefix", "user", "kind", "source", "created_at", "last_seen_at")
+    list_display = (
+        "key_prefix",
+        "user_id",
+        "kind",
+        "device",
+        "source",
+        "created_at",
+        "last_seen_at",
+    )
     list_filter = ("kind", "source")
     search_fields = ("key_prefix", "user__email", "ip_address")
     fields = (
@@ -113,8 +122,21 @@ class TokenSessionAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     raw_id_fields = ("user",)
-    list_select_related = ("user",)
     show_full_result_count = False
+    actions = ("end_sessions",)
+
+    @admin.display(description=_("device"))
+    def device(self, obj: TokenSession) -> str:
+        return device_label(obj.user_agent)
+
+    @admin.action(description=_("End the selected sessions"), permissions=("delete",))
+    def end_sessions(self, request, queryset) -> None:
+        """The same service as `DELETE /auth/sessions/<id>/`: JWT and browser sessions end too."""
+        ended = 0
+        for session in queryset:
+            services.session_end(session=session)
+            ended += 1
+        self.message_user(request, _("Sessions ended: %(count)d.") % {"count": ended})
 
     def has_add_permission(self, request) -> bool:
         return False

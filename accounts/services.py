@@ -6,7 +6,7 @@
 import hashlib
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Any, Literal
 
@@ -56,6 +56,7 @@ from accounts.selectors import (
     current_session,
     email_change_link_target,
     password_reset_link_user,
+    sessions_of,
     verification_link_address,
 )
 from accounts.sessions import PREFIX_LENGTH, key_create, key_digest, last_seen_due
@@ -242,14 +243,21 @@ def token_session_start(
         ip_address=client_ip(request) if request is not None else None,
         user_agent=client_user_agent(request) if request is not None else "",
     )
-    limit = settings.SESSIONS_MAX_PER_ACCOUNT
-    if limit > 0:
-        tokens = TokenSession.objects.filter(user=user, kind=TokenSession.Kind.TOKEN)
-        newest_first = tokens.order_by("-created_at", "-id")
-        surplus = list(newest_first.values_list("pk", flat=True)[limit:])
-        if surplus:
-            TokenSession.objects.filter(pk__in=surplus).delete()
+    sessions_limit_enforce(user=user, keep=session)
     return IssuedToken(session=session, key=key)
+
+
+def sessions_limit_enforce(*, user: User, keep: TokenSession) -> int:
+    """A login of any kind past SESSIONS_MAX_PER_ACCOUNT live sessions ends the oldest ones
+    (`session_end`, so JWT and browser sessions really end); how many ended."""
+    limit = settings.SESSIONS_MAX_PER_ACCOUNT
+    if limit <= 0 or TokenSession.objects.filter(user=user).count() <= limit:
+        return 0  # one COUNT on most logins; the live check below asks the session store too
+    others = [session for session in sessions_of(user) if session.pk != keep.pk]
+    surplus = others[limit - 1 :]  # newest first: the oldest go
+    for session in surplus:
+        session_end(session=session)
+    return len(surplus)
 
 
 # --- the session registry (GET /auth/sessions/) ---
@@ -258,7 +266,7 @@ REAUTH_WITHIN = timedelta(minutes=10)
 
 
 def _registry_row(*, user: User, kind: str, key: str, request: HttpRequest | None) -> TokenSession:
-    row, _created = TokenSession.objects.get_or_create(
+    row, created = TokenSession.objects.get_or_create(
         key_digest=key_digest(key),
         defaults={
             "user": user,
@@ -268,6 +276,8 @@ def _registry_row(*, user: User, kind: str, key: str, request: HttpRequest | Non
             "user_agent": client_user_agent(request) if request is not None else "",
         },
     )
+    if created:
+        sessions_limit_enforce(user=user, keep=row)
     return row
 
 
@@ -300,6 +310,14 @@ def browser_session_register(*, user: User, request: HttpRequest) -> TokenSessio
         session.save()  # a login that flushed the session has no key until it is saved
     key = session.session_key
     return _registry_row(user=user, kind=TokenSession.Kind.BROWSER, key=key, request=request)
+
+
+def browser_session_seen(*, session_key: str, now: datetime) -> None:
+    """A signed-in browser's request: its row's `last_seen_at` (accounts.middleware calls
+    this at most once a minute)."""
+    TokenSession.objects.filter(
+        kind=TokenSession.Kind.BROWSER, key_digest=key_digest(session_key)
+    ).update(last_seen_at=now)
 
 
 def browser_session_forget(*, request: HttpRequest) -> None:

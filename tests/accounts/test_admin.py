@@ -18,6 +18,7 @@ from tests.accounts.conftest import (
     login,
     token_client,
 )
+from tests.conftest import CommittingAPIClient, CommittingClient
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +121,48 @@ def test_the_admin_never_shows_an_email_change_key(
     assert page.status_code == HTTPStatus.OK
     assert key not in page.content.decode()
     assert digest not in page.content.decode()
+
+
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+def test_the_session_admin_lists_the_user_id_kind_and_device(
+    admin_browser, confirmed_user, password
+):
+    CommittingAPIClient().post(
+        DJOSER.login,
+        {"email": confirmed_user.email, "password": password},
+        format="json",
+        HTTP_USER_AGENT=FIREFOX,
+    )
+
+    listing = admin_browser.get("/admin/accounts/tokensession/")
+
+    assert listing.status_code == HTTPStatus.OK
+    assert b"Firefox on Linux" in listing.content
+    assert b"API token" in listing.content
+    assert "user_id" in admin.site._registry[TokenSession].list_display
+
+
+def test_the_end_sessions_action_ends_a_token_and_a_browser_session(
+    api_client, admin_browser, confirmed_user, password
+):
+    key = login(api_client, DJOSER, confirmed_user.email, password).json()["auth_token"]
+    browser = CommittingClient()
+    signed_in = browser.post(
+        "/accounts/login/", {"login": confirmed_user.email, "password": password}
+    )
+    assert signed_in.status_code == HTTPStatus.FOUND
+    assert browser.get(DJOSER.profile).status_code == HTTPStatus.OK
+    sessions = TokenSession.objects.filter(user=confirmed_user)
+    assert sorted(sessions.values_list("kind", flat=True)) == ["browser", "token"]
+
+    answer = admin_browser.post(
+        "/admin/accounts/tokensession/",
+        {"action": "end_sessions", "_selected_action": list(sessions.values_list("pk", flat=True))},
+    )
+
+    assert answer.status_code == HTTPStatus.FOUND
+    assert not TokenSession.objects.filter(user=confirmed_user).exists()
+    assert token_client(key).get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
+    assert browser.get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED

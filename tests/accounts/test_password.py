@@ -70,6 +70,22 @@ def test_password_change_revokes_every_other_credential_and_mails_a_notice(
     assert login(api_client, routes, confirmed_user.email, NEW_PASSWORD).status_code == 200
 
 
+def test_the_password_changed_mail_offers_ending_the_other_sessions(
+    api_client, routes, confirmed_user, password
+):
+    caller = token_client(
+        login(api_client, routes, confirmed_user.email, password).json()[routes.credential]
+    )
+
+    caller.post(routes.password_change, routes.password_change_payload(password, NEW_PASSWORD))
+
+    notice = mail_to(confirmed_user.email)[-1]
+    html = notice.alternatives[0][0]
+    for body in (notice.body, html):
+        assert "GET /auth/sessions/" in body
+        assert "POST /auth/sessions/end_others/" in body
+
+
 def test_a_password_change_keeps_the_callers_token_and_ends_the_accounts_other_tokens(
     api_client, routes, confirmed_user, password
 ):

@@ -229,3 +229,50 @@ def test_deleting_a_session_in_the_admin_ends_it(kind, admin_browser, confirmed_
     assert answer.status_code == HTTPStatus.FOUND
     assert not TokenSession.objects.filter(pk=session.pk).exists()
     assert refused_everywhere(ended)
+
+
+def test_a_login_of_any_kind_past_the_limit_ends_the_oldest_session(
+    settings, confirmed_user, password
+):
+    settings.SESSIONS_MAX_PER_ACCOUNT = 2
+    email = confirmed_user.email
+    token = token_login(email, password)
+    jwt, refresh = jwt_login(email, password)
+    assert token.get(DJOSER.profile).status_code == HTTPStatus.OK
+
+    browser = browser_login(email, password)  # the third: the token session, oldest, ends
+
+    assert refused_everywhere(token)
+    assert [s["kind"] for s in listed(browser)] == ["browser", "jwt"]
+    assert jwt.get(DJOSER.profile).status_code == HTTPStatus.OK
+
+    token_login(email, password)  # the fourth: the JWT session ends, refresh token and all
+
+    assert refused_everywhere(jwt)
+    answer = CommittingAPIClient().post("/auth/jwt/refresh/", {"refresh": refresh}, format="json")
+    assert answer.status_code == HTTPStatus.UNAUTHORIZED
+    assert browser.get(DJOSER.profile).status_code == HTTPStatus.OK
+
+    jwt_login(email, password)  # the fifth: the browser session ends
+
+    assert browser.get(DJOSER.profile).status_code == HTTPStatus.UNAUTHORIZED
+    assert sorted(TokenSession.objects.values_list("kind", flat=True)) == ["jwt", "token"]
+
+
+def test_a_browser_sessions_last_seen_is_written_at_most_once_a_minute(confirmed_user, password):
+    with time_machine.travel("2026-03-01 12:00Z", tick=False) as traveller:
+        browser = browser_login(confirmed_user.email, password)
+        row = TokenSession.objects.get(user=confirmed_user, kind="browser")
+        started = row.last_seen_at
+
+        def seen_after(seconds: int):
+            traveller.move_to(started + timedelta(seconds=seconds))
+            assert browser.get(DJOSER.profile).status_code == HTTPStatus.OK
+            row.refresh_from_db()
+            return row.last_seen_at - started
+
+        assert seen_after(0) == timedelta(0)  # the first request writes the login's time
+        assert seen_after(30) == timedelta(0)
+        assert seen_after(61) == timedelta(seconds=61)
+        assert seen_after(90) == timedelta(seconds=61)
+        assert seen_after(122) == timedelta(seconds=122)
