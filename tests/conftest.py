@@ -39,6 +39,20 @@ def _fresh_cache(request):
 
 
 @pytest.fixture(autouse=True)
+def _no_revocation_retry_left_running():
+    """A revocation the cache missed starts the process's retry thread (accounts.token_cache);
+    left running, it would write through the next test's stand-in for the cache."""
+    yield
+    from accounts.token_cache import pending_revocations
+
+    with pending_revocations.lock:
+        pending_revocations.deadlines.clear()
+        thread = pending_revocations.thread
+    if thread is not None:
+        thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True)
 def _mail_through_the_outbox(settings):
     """Every test's mail takes the production path: outbox row → on_commit → delivery task.
 

@@ -1,12 +1,14 @@
 """Without a broker, a request's mail is delivered after its response, not inside it."""
 
 import json
+import time
 import urllib.request
 from http import HTTPStatus
 
 import pytest
 
 from emails import after_response
+from emails.models import OutboundEmail
 from tests.smtp import SmtpSink
 
 SLOW_SMTP_SECONDS = 3
@@ -42,6 +44,17 @@ def test_a_sign_up_answers_before_its_mail_reaches_a_slow_smtp_server(live_serve
     assert slow_smtp.raw == []
     [received] = slow_smtp.wait_for(1)
     assert received["To"] == "ada@example.org"
+    wait_until_every_message_is_sent()
+
+
+def wait_until_every_message_is_sent(timeout: float = 30.0) -> None:
+    """The server thread records the delivery after the SMTP reply; a test that ended first
+    would leave it writing into the next test's database."""
+    deadline = time.monotonic() + timeout
+    while OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).exists():
+        if time.monotonic() > deadline:
+            pytest.fail("the deferred delivery never recorded its message as sent")
+        time.sleep(0.05)
 
 
 def test_outside_a_request_nothing_is_deferred():
