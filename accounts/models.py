@@ -275,6 +275,13 @@ class TokenSession(models.Model):
         COMMAND = "command", _("drf_create_token")
         MIGRATION = "migration", _("DRF token before sessions")
 
+    class Method(models.TextChoices):
+        """How the account proved who it is at this login (before any second factor)."""
+
+        PASSWORD = "password", _("password")
+        CODE = "code", _("emailed code")
+        PROVIDER = "provider", _("identity provider")
+
     user = models.ForeignKey(
         "accounts.User",
         verbose_name=_("user"),
@@ -285,6 +292,11 @@ class TokenSession(models.Model):
     source = models.CharField(
         _("started by"), max_length=16, choices=Source.choices, default=Source.LOGIN
     )
+    method = models.CharField(
+        _("signed in with"), max_length=16, choices=Method.choices, default=Method.PASSWORD
+    )
+    # When this login last passed the second factor (two-factor authentication); None: never.
+    second_factor_at = models.DateTimeField(_("second factor passed"), null=True, blank=True)
     key_digest = models.CharField(_("key digest"), max_length=64, unique=True)
     # The key's first characters, for telling sessions apart; never enough to use it.
     key_prefix = models.CharField(_("key prefix"), max_length=8, blank=True)

@@ -231,6 +231,8 @@ def token_session_start(
     user: User,
     request: HttpRequest | None = None,
     source: str = TokenSession.Source.LOGIN,
+    method: str = TokenSession.Method.PASSWORD,
+    second_factor_at: datetime | None = None,
 ) -> IssuedToken:
     """A login on a token route: a new session with a new key. Past SESSIONS_MAX_PER_ACCOUNT
     live sessions, the oldest end."""
@@ -238,6 +240,8 @@ def token_session_start(
     session = TokenSession.objects.create(
         user=user,
         source=source,
+        method=method,
+        second_factor_at=second_factor_at,
         key_digest=digest,
         key_prefix=key[:PREFIX_LENGTH],
         ip_address=client_ip(request) if request is not None else None,
@@ -265,12 +269,22 @@ def sessions_limit_enforce(*, user: User, keep: TokenSession) -> int:
 REAUTH_WITHIN = timedelta(minutes=10)
 
 
-def _registry_row(*, user: User, kind: str, key: str, request: HttpRequest | None) -> TokenSession:
+def _registry_row(
+    *,
+    user: User,
+    kind: str,
+    key: str,
+    request: HttpRequest | None,
+    method: str = TokenSession.Method.PASSWORD,
+    second_factor_at: datetime | None = None,
+) -> TokenSession:
     row, created = TokenSession.objects.get_or_create(
         key_digest=key_digest(key),
         defaults={
             "user": user,
             "kind": kind,
+            "method": method,
+            "second_factor_at": second_factor_at,
             "session_key": key,
             "ip_address": client_ip(request) if request is not None else None,
             "user_agent": client_user_agent(request) if request is not None else "",
@@ -281,9 +295,23 @@ def _registry_row(*, user: User, kind: str, key: str, request: HttpRequest | Non
     return row
 
 
-def jwt_session_register(*, user: User, sid: str, request: HttpRequest | None) -> TokenSession:
+def jwt_session_register(
+    *,
+    user: User,
+    sid: str,
+    request: HttpRequest | None,
+    method: str = TokenSession.Method.PASSWORD,
+    second_factor_at: datetime | None = None,
+) -> TokenSession:
     """A JWT login (`/auth/jwt/create/`): its session in the registry, keyed by its `sid`."""
-    return _registry_row(user=user, kind=TokenSession.Kind.JWT, key=sid, request=request)
+    return _registry_row(
+        user=user,
+        kind=TokenSession.Kind.JWT,
+        key=sid,
+        request=request,
+        method=method,
+        second_factor_at=second_factor_at,
+    )
 
 
 def jwt_session_refreshed(*, user_id: object, sid: str | None, request: HttpRequest) -> None:
@@ -301,7 +329,13 @@ def jwt_session_refreshed(*, user_id: object, sid: str | None, request: HttpRequ
         TokenSession.objects.filter(pk=row.pk).update(last_seen_at=now)
 
 
-def browser_session_register(*, user: User, request: HttpRequest) -> TokenSession | None:
+def browser_session_register(
+    *,
+    user: User,
+    request: HttpRequest,
+    method: str = TokenSession.Method.PASSWORD,
+    second_factor_at: datetime | None = None,
+) -> TokenSession | None:
     """A browser login (allauth's pages, the admin): its Django session in the registry."""
     session = getattr(request, "session", None)
     if session is None:
@@ -309,7 +343,14 @@ def browser_session_register(*, user: User, request: HttpRequest) -> TokenSessio
     if session.session_key is None:
         session.save()  # a login that flushed the session has no key until it is saved
     key = session.session_key
-    return _registry_row(user=user, kind=TokenSession.Kind.BROWSER, key=key, request=request)
+    return _registry_row(
+        user=user,
+        kind=TokenSession.Kind.BROWSER,
+        key=key,
+        request=request,
+        method=method,
+        second_factor_at=second_factor_at,
+    )
 
 
 def browser_session_seen(*, session_key: str, now: datetime) -> None:
