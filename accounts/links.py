@@ -19,3 +19,7 @@ def password_reset_link(user) -> str:
 
 def email_change_link(key: str) -> str:
     return frontend_link(f"email/change/confirm/{key}")
+
+
+def login_code_link(key: str) -> str:
+    return frontend_link(f"login/code/{key}")

@@ -13,7 +13,12 @@ from accounts.addresses import email_key
 from accounts.counters import counters
 
 MailKind = Literal[
-    "password_reset", "confirmation", "already_registered", "email_change", "new_signin"
+    "password_reset",
+    "confirmation",
+    "already_registered",
+    "email_change",
+    "new_signin",
+    "login_code",
 ]
 WINDOW_SECONDS = 3600
 

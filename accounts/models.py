@@ -142,6 +142,7 @@ class AuditEvent(models.Model):
         PASSWORD_CHANGE = "password_change", _("password change")
         PASSWORD_RESET_REQUEST = "password_reset_request", _("password reset requested")
         PASSWORD_RESET = "password_reset", _("password reset")
+        LOGIN_CODE_REQUEST = "login_code_request", _("sign-in code requested")
         EMAIL_CHANGE_REQUEST = "email_change_request", _("email change requested")
         EMAIL_CHANGE = "email_change", _("email change")
         CREDENTIALS_REVOKED = "credentials_revoked", _("credentials revoked")
@@ -339,3 +340,35 @@ class KnownDevice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.digest[:8]}… ({self.last_seen_at:%Y-%m-%d})"
+
+
+class LoginCode(models.Model):
+    """An account's emailed sign-in code and its link, waiting to be used (accounts.code_login).
+
+    One per account: a newer request replaces it. It ends when used (by the code or the link),
+    after `accounts.login_codes.MAX_WRONG_TRIES` wrong codes, or at `expires_at`. Neither the
+    code nor the link key is stored, only their digests (accounts.login_codes). `sent_to` is
+    the canonical address the mail went to: a code stops working if the account's address
+    changes.
+    """
+
+    user = models.OneToOneField(
+        "accounts.User",
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="login_code",
+    )
+    code_digest = models.CharField(_("code digest"), max_length=64)
+    key_digest = models.CharField(_("link key digest"), max_length=64, unique=True)
+    sent_to = models.CharField(_("sent to"), max_length=254)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"), db_index=True)
+    # Codes compared against this one so far (each counted before it is compared).
+    tries = models.PositiveSmallIntegerField(_("tries"), default=0)
+
+    class Meta:
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} (until {self.expires_at:%H:%M})"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from accounts import links
+from accounts.login_codes import CODE_VALIDITY
 from accounts.mail_caps import mail_cap_allows
 from emails.services import email_send
 
@@ -76,6 +77,13 @@ def send_new_signin(*, user, device: str, ip_address: str | None, when: datetime
         "signed_in_at": f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
     }
     email_send(to=user.email, template="account_new_signin", context=context)
+
+
+def send_login_code(*, user, code: str, url: str) -> None:
+    """A sign-in code and its link (accounts.code_login, which counts it against the cap)."""
+    minutes = int(CODE_VALIDITY.total_seconds() // 60)
+    context = {"code": code, "url": url, "minutes": minutes}
+    email_send(to=user.email, template="account_login_code", context=context)
 
 
 # --- allauth: DefaultAccountAdapter.send_mail(template_prefix, email, context) ---

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import selectors, services
+from accounts import code_login, selectors, services
 from accounts.exceptions import AccountLinkError
 
 # HEAD as GET (a mail scanner's probe): shows the page, changes nothing.
@@ -116,6 +116,27 @@ def password_reset_confirm(request: HttpRequest, uid: str, token: str) -> HttpRe
         return link_failed(request, error)
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/password_reset_confirm.html", {"form": form}, status=status)
+
+
+@never_cache
+@csrf_protect
+@get_or_post
+def login_code_link(request: HttpRequest, key: str) -> HttpResponse:
+    """`{FRONTEND_URL}/login/code/{key}` (the sign-in code mail): the button signs this browser
+    in, through allauth's login flow (two-factor authentication included)."""
+    try:
+        if request.method == "POST":
+            user = code_login.login_code_link_spend(key=key)
+            return code_login.browser_login(request, user)
+        user = code_login.login_code_link_user(key=key)
+    except AccountLinkError as error:
+        return link_failed(request, error)
+    texts = {
+        "title": _("Sign in"),
+        "text": _("Sign in to your account (%(email)s) in this browser.") % {"email": user.email},
+        "button": _("Sign me in"),
+    }
+    return render(request, "accounts/confirm.html", texts)
 
 
 CONFIRM_ADDRESS = {

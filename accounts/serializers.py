@@ -22,6 +22,7 @@ from accounts.addresses import email_key, validate_canonical_email
 from accounts.authentication import JWTAuthentication
 from accounts.devices import device_label
 from accounts.jwt_sessions import SessionRefreshToken, token_sid
+from accounts.login_codes import TYPED_MAX_LENGTH
 from accounts.models import TokenSession, User
 from accounts.policy import account_can_log_in
 from accounts.selectors import password_reset_link_user
@@ -431,3 +432,17 @@ class SessionEndSerializer(serializers.Serializer):
                 {"current_password": [djoser_settings.CONSTANTS.messages.INVALID_PASSWORD_ERROR]}
             )
         return attrs
+
+
+# --- login by emailed code (accounts.code_login) ---
+class LoginCodeConfirmSerializer(serializers.Serializer):
+    """`{"email", "code", "credential"?}`: the code as mailed, in any letter case."""
+
+    email = email_field()
+    code = serializers.CharField(max_length=TYPED_MAX_LENGTH, trim_whitespace=True)
+    credential = serializers.ChoiceField(
+        choices=["token", "jwt"],
+        required=False,
+        default="token",
+        help_text='`"jwt"`: answer `{"access", "refresh"}` instead of `{"auth_token"}`.',
+    )

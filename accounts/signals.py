@@ -1,13 +1,14 @@
 """Keeps allauth's EmailAddress rows in step with the user row; browser logins in the session
 registry; each login's device."""
 
+from allauth.account.internal.flows.login import get_authentication_records
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.clients import client_ip, client_user_agent
-from accounts.models import User
+from accounts.models import TokenSession, User
 from accounts.services import (
     browser_session_forget,
     browser_session_register,
@@ -36,7 +37,22 @@ def browser_session_registered(sender, request, user, **kwargs) -> None:
     django_request = getattr(request, "_request", request)
     session = getattr(django_request, "session", None)
     if session is not None and session.get(SESSION_KEY) == str(user.pk):
-        browser_session_register(user=user, request=django_request)
+        method = browser_login_method(django_request, user)
+        browser_session_register(user=user, request=django_request, method=method)
+
+
+# allauth's name of a first factor (its session's authentication records) → the registry's.
+ALLAUTH_METHODS = {"code": TokenSession.Method.CODE}
+
+
+def browser_login_method(request, user) -> str:
+    """How this browser login proved who it is: allauth records each factor in the session
+    (accounts.code_login records a login by code so); anything unrecorded (the admin's
+    login) is a password."""
+    records = get_authentication_records(request, user)
+    first_factors = [record.get("method") for record in records if record.get("method") != "mfa"]
+    latest = first_factors[-1] if first_factors else None
+    return ALLAUTH_METHODS.get(str(latest), TokenSession.Method.PASSWORD)
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.browser_session_forgotten")

@@ -8,7 +8,7 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.core.management import call_command
 
-from accounts import services
+from accounts import code_login, services
 from emails import after_response
 
 logger = logging.getLogger(__name__)
@@ -24,7 +24,8 @@ def housekeeping() -> None:
             logger.exception("housekeeping: %s failed", command)
 
 
-# --- the queued half of reset and resend requests (accounts.services) ---
+# --- the queued half of reset, resend and sign-in code requests (accounts.services,
+# accounts.code_login) ---
 @shared_task(name="accounts.password_reset_mail", ignore_result=True)
 def password_reset_mail(email: str, origin: dict[str, Any] | None = None) -> None:
     services.password_reset_mail(email=email, origin=origin)
@@ -37,6 +38,11 @@ def confirmation_resend_mail(
     services.confirmation_resend_mail(
         email=email, confirm_with=cast(services.ConfirmWith, confirm_with), origin=origin
     )
+
+
+@shared_task(name="accounts.login_code_mail", ignore_result=True)
+def login_code_mail(email: str, origin: dict[str, Any] | None = None) -> None:
+    code_login.login_code_mail(email=email, origin=origin)
 
 
 def enqueue(task: Task, *args: Any) -> None:

@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 from rest_framework_simplejwt import views as jwt_views
 
-from accounts import pages, views
+from accounts import code_login_pages, pages, views
 
 router = DefaultRouter()
 router.register("users", views.AccountViewSet, basename="user")
@@ -20,6 +20,12 @@ auth_patterns = [
     re_path(r"^jwt/create/?$", views.JWTCreateView.as_view(), name="jwt-create"),
     re_path(r"^jwt/refresh/?$", jwt_views.TokenRefreshView.as_view(), name="jwt-refresh"),
     re_path(r"^jwt/verify/?$", jwt_views.TokenVerifyView.as_view(), name="jwt-verify"),
+    re_path(r"^login/code/?$", views.LoginCodeRequestView.as_view(), name="login-code"),
+    re_path(
+        r"^login/code/confirm/?$",
+        views.LoginCodeConfirmView.as_view(),
+        name="login-code-confirm",
+    ),
 ]
 
 # dj-rest-auth's documented paths, listed one by one: its own url modules also name
@@ -72,6 +78,9 @@ allauth_patterns = [
         name="account_confirm_email",
     ),
     path("3rdparty/", include("allauth.socialaccount.urls")),
+    # The login page's "Email me a sign-in code" (Canvass's pages, accounts.code_login_pages).
+    path("login/code/", code_login_pages.code_request, name="account_login_code"),
+    path("login/code/confirm/", code_login_pages.code_entry, name="account_login_code_confirm"),
 ]
 
 # The pages emailed links open ({FRONTEND_URL}/…; a trailing slash is accepted too).
@@ -88,6 +97,7 @@ link_patterns = [
         pages.email_change_confirm,
         name="email_change_confirm",
     ),
+    re_path(r"^login/code/(?P<key>[^/]+)/?$", pages.login_code_link, name="login_code_link"),
 ]
 
 urlpatterns = [

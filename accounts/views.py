@@ -14,6 +14,7 @@ from djoser import views as djoser_views
 from djoser.serializers import TokenSerializer as DjoserTokenSerializer
 from drf_spectacular.utils import (
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
     inline_serializer,
@@ -28,12 +29,14 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
-from accounts import services
+from accounts import code_login, services
+from accounts.login_flow import LoginRoute, login_finish
 from accounts.models import TokenSession, User
 from accounts.selectors import current_session, sessions_of
 from accounts.serializers import (
     EmailSerializer,
     KeySerializer,
+    LoginCodeConfirmSerializer,
     ObtainTokenSerializer,
     SessionEndSerializer,
     SessionSerializer,
@@ -313,6 +316,61 @@ class ObtainTokenView(LoginRouteMixin, ObtainAuthToken):
             user=serializer.validated_data["user"], request=request
         )
         return Response({"token": issued.key})
+
+
+# --- login by emailed code: /auth/login/code/ ---
+CODE_LOGIN = (
+    "A code works once, for 10 minutes, and 3 wrong codes end it; a newer request replaces it. "
+    "A wrong, used, expired or unknown code answers the same 400. A wrong code counts as a "
+    f"failed login. {LOGIN}"
+)
+
+
+class LoginCodeRequestView(LoginRouteMixin, APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=EmailSerializer,
+        responses={204: NO_CONTENT},
+        description="Mails a sign-in code and link if a confirmed, active account has the "
+        "address (at most MAIL_CAP_PER_HOUR an hour; a request past the cap changes "
+        "nothing); answers the same for any address.",
+    )
+    def post(self, request):
+        serializer = EmailSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        code_login.login_code_request(email=serializer.validated_data["email"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LoginCodeConfirmView(LoginRouteMixin, APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=LoginCodeConfirmSerializer,
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="LoginCodeCredential",
+                serializers=[DjoserTokenSerializer, TokenObtainPairSerializer],
+                resource_type_field_name=None,
+            ),
+            400: OpenApiResponse(
+                description='`{"code": [...]}`: the code signs nobody in (the same answer for '
+                "a wrong, used, expired or unknown code and an unknown address)."
+            ),
+        },
+        description=CODE_LOGIN,
+    )
+    def post(self, request):
+        serializer = LoginCodeConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = code_login.login_code_user(request=request, email=data["email"], code=data["code"])
+        route = LoginRoute.JWT if data["credential"] == "jwt" else LoginRoute.TOKEN
+        body = login_finish(
+            request=request, user=user, route=route, method=TokenSession.Method.CODE
+        )
+        return Response(body)
 
 
 # --- dj-rest-auth: /dj-rest-auth/ ---

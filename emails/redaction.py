@@ -22,9 +22,11 @@ SECRET_LINK_PATHS = (
 SECRET_LINK = re.compile(
     rf"(/(?:{'|'.join(re.escape(path) for path in SECRET_LINK_PATHS)})/)[^\s\"'<>]+"
 )
-# A sign-in code: six digits alone on a line (text part) or alone in an element (HTML part).
-CODE_LINE = re.compile(r"^(\s*)\d{6}(\s*)$", re.MULTILINE)
-CODE_ELEMENT = re.compile(r">(\s*)\d{6}(\s*)<")
+# A sign-in code alone on a line (text part) or alone in an element (HTML part): six digits,
+# or the eight characters of Crockford's base32 that Canvass's login by code mails.
+CODE = r"(?:\d{6}|[0-9A-HJKMNP-TV-Z]{8})"
+CODE_LINE = re.compile(rf"^(\s*){CODE}(\s*)$", re.MULTILINE)
+CODE_ELEMENT = re.compile(rf">(\s*){CODE}(\s*)<")
 
 
 def body_redacted(body: str) -> str:

@@ -30,6 +30,8 @@ ROUTES = [
     Route("/auth/jwt/create/", post="anonymous", body_limits=True),
     Route("/auth/jwt/refresh/", post="anonymous", body_limits=True),
     Route("/auth/jwt/verify/", post="anonymous"),
+    Route("/auth/login/code/", post="anonymous", body_limits=True),
+    Route("/auth/login/code/confirm/", post="anonymous", body_limits=True),
     Route("/auth/sessions/"),
     Route("/auth/sessions/{id}/"),
     Route("/auth/sessions/end_others/"),
