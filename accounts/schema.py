@@ -28,8 +28,9 @@ class AccountTokenScheme(OpenApiAuthenticationExtension):
             "in": "header",
             "name": "Authorization",
             "description": "A token session: `Authorization: Token <key>`. Every login on "
-            "`POST /auth/token/login/` (`auth_token`), `POST /dj-rest-auth/login/` (`key`) or "
-            "`POST /api-token-auth/` (`token`) returns a new key. In Swagger UI's Authorize "
+            "`POST /auth/token/login/` (`auth_token`), `POST /auth/login/code/confirm/` "
+            "(`auth_token`), `POST /dj-rest-auth/login/` (`key`) or `POST /api-token-auth/` "
+            "(`token`) returns a new key. In Swagger UI's Authorize "
             "dialog enter `Token <key>`.",
         }
 
@@ -41,7 +42,8 @@ class AccountJWTScheme(SimpleJWTScheme):
         return {
             **super().get_security_definition(auto_schema),
             "description": "A JWT access token: `Authorization: Bearer <access>`, from "
-            "`POST /auth/jwt/create/`; renew it with the refresh token at "
+            "`POST /auth/jwt/create/` (or `POST /auth/login/code/confirm/` with "
+            '`"credential": "jwt"`); renew it with the refresh token at '
             "`POST /auth/jwt/refresh/`. In Swagger UI's Authorize dialog paste the access "
             "token alone.",
         }
