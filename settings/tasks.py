@@ -30,6 +30,7 @@ HOUSEKEEPING_COMMANDS = [
     "purge_ended_jwt_sessions",  # logouts whose tokens have all expired
     "purge_token_sessions",  # TOKEN_IDLE_DAYS / TOKEN_MAX_AGE_DAYS
     "purge_known_devices",  # devices unused for 90 days (the new sign-in notice)
+    "purge_login_codes",  # emailed sign-in codes past their ten minutes
     "flushexpiredtokens",  # simplejwt's outstanding and blacklisted refresh tokens
     "clearsessions",  # Django's expired sessions
 ]

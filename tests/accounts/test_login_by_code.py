@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.login_codes import ALPHABET, CODE_BITS, MAX_WRONG_TRIES
@@ -453,3 +454,27 @@ def test_the_code_form_is_locked_like_the_login_page(lockout, confirmed_user):
 
     assert locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert SESSION_KEY not in browser.session
+
+
+def test_the_daily_purge_deletes_only_expired_codes(capsys, confirmed_user, user_factory):
+    other = user_factory(email="bea@example.org")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        ask(confirmed_user.email)
+        clock.shift(timedelta(minutes=10))
+        ask(other.email)
+
+        call_command("purge_login_codes", "--dry-run")
+        assert capsys.readouterr().out == "1 expired sign-in codes would be deleted\n"
+        call_command("purge_login_codes")
+
+    assert list(LoginCode.objects.values_list("user", flat=True)) == [other.pk]
+
+
+def test_a_code_stops_working_when_the_account_changes_address(confirmed_user):
+    ask(confirmed_user.email)
+    code, key = last_code(confirmed_user.email), last_link_key(confirmed_user.email)
+    confirmed_user.email = "ann.new@example.org"
+    confirmed_user.save(update_fields=["email"])
+
+    assert confirm(confirmed_user.email, code).json() == INVALID
+    assert CommittingClient().post(f"/login/code/{key}").status_code == HTTPStatus.BAD_REQUEST
