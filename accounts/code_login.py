@@ -12,6 +12,7 @@ from allauth.account.internal.flows.login import perform_login, record_authentic
 from allauth.account.models import Login
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.db.models import F
@@ -139,7 +140,8 @@ def _code_spend(*, email: str, code: str) -> User | None:
         pk=stored.pk, expires_at__gt=timezone.now(), sent_to=user.email_canonical
     )
     if not live.filter(tries__lt=MAX_WRONG_TRIES).update(tries=F("tries") + 1):
-        LoginCode.objects.filter(pk=stored.pk).delete()  # expired, moved or out of tries
+        # Expired, moved or out of tries. The row stays: a concurrent attempt may hold its last
+        # try (the purge removes expired rows, the third wrong code its own).
         return None
     if not code_matches(typed_digest=typed_digest, stored_digest=stored.code_digest):
         LoginCode.objects.filter(pk=stored.pk, tries__gte=MAX_WRONG_TRIES).delete()
@@ -184,6 +186,11 @@ def browser_login(
     """Sign the browser in through allauth's login flow, recorded as a login by code (the
     session registry reads that record, accounts.signals), so every stage allauth runs after
     a first factor — two-factor authentication among them — applies."""
+    signed_in = getattr(request, "user", None)
+    if signed_in is not None and signed_in.is_authenticated and signed_in.pk != user.pk:
+        # Another account's session ends first, as a logout: Django's login would flush it
+        # silently, this login's record with it.
+        auth_logout(request)
     user.backend = BACKEND  # type: ignore[attr-defined]
     record_authentication(request, user, method=BROWSER_METHOD, email=user.email)
     return perform_login(request, Login(user=user, email=user.email, redirect_url=redirect_url))

@@ -1,5 +1,6 @@
 """Concurrent sign-ups of one address (mixed case, both routes) make exactly one account;
-concurrent submissions of one email-change key change the address once."""
+concurrent submissions of one email-change key change the address once; concurrent uses of
+one sign-in code sign in once."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -10,7 +11,7 @@ from django.core import mail
 from django.db import connection
 from rest_framework.test import APIClient
 
-from accounts.models import PendingEmailChange, User
+from accounts.models import PendingEmailChange, TokenSession, User
 from accounts.services import account_confirm, email_change_request
 from tests.accounts.conftest import ROUTE_SETS, link_from_last_mail
 from tests.factories import UserFactory
@@ -80,3 +81,31 @@ def test_concurrent_submissions_of_one_email_change_key_change_the_address_once(
     assert not PendingEmailChange.objects.exists()
     changed = [m for m in mail.outbox if m.subject == "Your Canvass address was changed"]
     assert len(changed) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_uses_of_one_sign_in_code_sign_in_once(rates, settings):
+    rates(login=None)
+    settings.AXES_FAILURE_LIMIT = 100
+    user = UserFactory(email="ann@example.org", is_active=False)
+    account_confirm(user=user)
+    APIClient().post("/auth/login/code/", {"email": user.email}, format="json")
+    [code] = [line for line in mail.outbox[-1].body.splitlines() if len(line) == 8]
+    submissions = 10
+    start = threading.Barrier(submissions)
+
+    def confirm(_number: int) -> int:
+        client = APIClient(raise_request_exception=False)
+        start.wait()
+        try:
+            payload = {"email": user.email, "code": code}
+            return client.post("/auth/login/code/confirm/", payload, format="json").status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(submissions) as pool:
+        statuses = list(pool.map(confirm, range(submissions)))
+
+    assert sorted(statuses) == [HTTPStatus.OK] + [HTTPStatus.BAD_REQUEST] * (submissions - 1)
+    assert TokenSession.objects.filter(user=user).count() == 1

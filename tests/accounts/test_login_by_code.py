@@ -478,3 +478,19 @@ def test_a_code_stops_working_when_the_account_changes_address(confirmed_user):
 
     assert confirm(confirmed_user.email, code).json() == INVALID
     assert CommittingClient().post(f"/login/code/{key}").status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_the_link_in_a_browser_signed_in_as_someone_else_signs_that_one_out(
+    confirmed_user, user_factory
+):
+    other = user_factory(email="bea@example.org")
+    browser = CommittingClient()
+    browser.post("/accounts/login/", {"login": other.email, "password": DEFAULT_PASSWORD})
+    assert TokenSession.objects.filter(user=other).count() == 1
+    ask(confirmed_user.email)
+
+    browser.post(f"/login/code/{last_link_key(confirmed_user.email)}")
+
+    assert browser.session[SESSION_KEY] == str(confirmed_user.pk)
+    assert not TokenSession.objects.filter(user=other).exists()
+    assert TokenSession.objects.get(user=confirmed_user).method == TokenSession.Method.CODE
