@@ -2,6 +2,7 @@
 unknown one? (It must: the answer would otherwise tell who has an account.)
 
     .venv/bin/python bench/reset_timing.py [--pairs 200] [--workers 4] [--broker-down]
+                                           [--route reset|login-code]
 
 Starts gunicorn as bench/run.py does (same environment; DATABASE_URL / REDIS_URL as for the
 service, else SQLite in bench/.data/), with an instant SMTP sink, the reset throttle and the
@@ -11,7 +12,8 @@ and unknown address in alternating order, one at a time, each on a new connectio
 between requests so the work queued after an answer is done before the next request.
 `--broker-down` points CELERY_BROKER_URL at a port nothing listens on: every publish fails,
 after the answer, and the work runs in-process. Prints the medians and the median of the
-paired differences; the target is under 1 ms.
+paired differences; the target is under 1 ms. `--route login-code` times the sign-in code
+request (`POST /auth/login/code/`, the login throttle off) the same way.
 """
 
 import argparse
@@ -39,7 +41,7 @@ from bench.run import (  # noqa: E402
 DEFAULT_PORT = 8420  # clear of bench/run.py's ports
 KNOWN = "bench-reset-known@bench.test"
 UNKNOWN = "bench-reset-unknown@bench.test"
-RESET_PATH = "/auth/users/reset_password/"
+ROUTES = {"reset": "/auth/users/reset_password/", "login-code": "/auth/login/code/"}
 TARGET_MS = 1.0
 SEED = f"""
 from accounts.models import User
@@ -60,18 +62,19 @@ def parse_arguments() -> argparse.Namespace:
         "--pause", type=float, default=None, help="seconds between requests (0.05; 1.5 if down)"
     )
     parser.add_argument("--broker-down", action="store_true")
+    parser.add_argument("--route", choices=sorted(ROUTES), default="reset")
     return parser.parse_args()
 
 
-def reset_ms(port: int, email: str) -> float:
-    """One reset request on a fresh connection, from sending it to the answer read in full."""
+def reset_ms(port: int, email: str, path: str = ROUTES["reset"]) -> float:
+    """One request on a fresh connection, from sending it to the answer read in full."""
     body = json.dumps({"email": email})
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
         connection.connect()
         started = time.perf_counter()
-        connection.request("POST", RESET_PATH, body=body, headers=headers)
+        connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
         elapsed = time.perf_counter() - started
@@ -87,6 +90,7 @@ def main() -> int:
     pause = (
         arguments.pause if arguments.pause is not None else (1.5 if arguments.broker_down else 0.05)
     )
+    path = ROUTES[arguments.route]
     url = database_url()
     if is_postgres(url):
         create_postgres_database(url)
@@ -96,6 +100,7 @@ def main() -> int:
     environment = {
         **server_environment(sink.port),
         "THROTTLE_PASSWORD_RESET": "1000000/min",
+        "THROTTLE_LOGIN": "1000000/min",
         "MAIL_CAP_PER_HOUR": "0",
     }
     broker = bool(environment.get("CELERY_BROKER_URL") or environment.get("REDIS_URL"))
@@ -110,12 +115,12 @@ def main() -> int:
     try:
         with serving(arguments, environment, broker, "reset-timing", arguments.port):
             for _ in range(5):  # warm every worker up
-                reset_ms(arguments.port, UNKNOWN)
+                reset_ms(arguments.port, UNKNOWN, path)
                 time.sleep(pause)
             for number in range(arguments.pairs):
                 order = [(KNOWN, known), (UNKNOWN, unknown)]
                 for email, timings in order if number % 2 == 0 else reversed(order):
-                    timings.append(reset_ms(arguments.port, email))
+                    timings.append(reset_ms(arguments.port, email, path))
                     time.sleep(pause)
             mails = len(sink.raw)
     finally:
@@ -123,6 +128,7 @@ def main() -> int:
     differences = [a - b for a, b in zip(known, unknown, strict=True)]
     difference = statistics.median(differences)
     report = {
+        "route": path,
         "pairs": arguments.pairs,
         "broker": "unreachable" if arguments.broker_down else ("up" if broker else "none"),
         "known_median_ms": round(statistics.median(known), 3),
