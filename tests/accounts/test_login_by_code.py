@@ -494,3 +494,37 @@ def test_the_link_in_a_browser_signed_in_as_someone_else_signs_that_one_out(
     assert browser.session[SESSION_KEY] == str(confirmed_user.pk)
     assert not TokenSession.objects.filter(user=other).exists()
     assert TokenSession.objects.get(user=confirmed_user).method == TokenSession.Method.CODE
+
+
+@pytest.mark.parametrize(("credential", "route"), [("token", "token"), ("jwt", "jwt")])
+def test_the_api_login_ends_where_every_api_login_ends(
+    monkeypatch, confirmed_user, credential, route
+):
+    """`login_flow.login_finish` decides what a login hands out (a second factor's challenge
+    among it), so the code route must end there and nowhere else."""
+    from accounts import login_flow, views
+
+    finished: list[dict] = []
+
+    def spy(**kwargs):
+        finished.append(kwargs)
+        return login_flow.login_finish(**kwargs)
+
+    monkeypatch.setattr(views, "login_finish", spy)
+    ask(confirmed_user.email)
+
+    confirm(confirmed_user.email, last_code(confirmed_user.email), credential=credential)
+
+    [call] = finished
+    assert (call["user"], call["route"], call["method"]) == (confirmed_user, route, "code")
+
+
+def test_the_browser_login_is_recorded_in_allauths_flow_as_a_code(confirmed_user):
+    """allauth's stages after a first factor (two-factor authentication) read these records."""
+    ask(confirmed_user.email)
+    browser = CommittingClient()
+
+    browser.post(f"/login/code/{last_link_key(confirmed_user.email)}")
+
+    [record] = browser.session["account_authentication_methods"]
+    assert (record["method"], record["email"]) == ("code", confirmed_user.email)
