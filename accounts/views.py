@@ -327,6 +327,8 @@ CODE_LOGIN = (
 
 
 class LoginCodeRequestView(LoginRouteMixin, APIView):
+    """`POST /auth/login/code/ {"email"}`: queue a sign-in code (accounts.code_login)."""
+
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -344,6 +346,9 @@ class LoginCodeRequestView(LoginRouteMixin, APIView):
 
 
 class LoginCodeConfirmView(LoginRouteMixin, APIView):
+    """`POST /auth/login/code/confirm/ {"email", "code"}`: the code's login, ended by
+    `login_finish` like every API login."""
+
     permission_classes = [AllowAny]
 
     @extend_schema(
