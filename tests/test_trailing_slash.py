@@ -1,8 +1,7 @@
 """Under the API prefixes, a path missing only its trailing slash answers a 404 naming the route."""
 
-from http import HTTPStatus
-
 import re
+from http import HTTPStatus
 
 import pytest
 
