@@ -37,6 +37,14 @@ class AccountAdapter(DefaultAccountAdapter):
             return self.respond_user_inactive(request, user)
         return super().pre_login(request, user, **kwargs)
 
+    def add_message(self, request: HttpRequest, level: int, message_template=None, *a, **kw):
+        """No "Successfully signed in" message: a login lands on the page it came from (or the
+        JSON profile), which shows who is signed in, and the message would otherwise surface
+        on whichever page is opened next."""
+        if message_template == "account/messages/logged_in.txt":
+            return
+        super().add_message(request, level, message_template, *a, **kw)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Accounts are created by the two API sign-up routes only; allauth's own sign-up page
         and social sign-up stay closed."""
