@@ -53,3 +53,9 @@ def test_routes_taking_both_forms_still_answer_without_the_slash(client, path):
     response = client.post(path, {}, content_type="application/json")
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_a_prefix_that_is_a_route_is_named_too(client):
+    response = client.get("/auth")
+
+    assert response.json() == {"detail": "Not found. Did you mean /auth/?"}
