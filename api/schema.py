@@ -207,6 +207,10 @@ def add_tags_and_shared_responses(result, generator, request, public):
         tag = tag_for(path)
         if tag:
             operation["tags"] = [tag]
+        for parameter in operation.get("parameters", []):
+            # A digits-only path segment is an object's id: an integer, as the bodies give it.
+            if parameter["in"] == "path" and parameter["schema"].get("pattern") == "^[0-9]+$":
+                parameter["schema"] = {"type": "integer"}
         responses = operation["responses"]
         for status, response in shared_responses(operation, view, method).items():
             responses.setdefault(str(int(status)), response)
