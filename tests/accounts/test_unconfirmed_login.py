@@ -76,3 +76,13 @@ def test_a_missing_field_is_named_on_every_login_route(api_client, route):
     assert "password" in no_password.json()
     assert no_login.status_code == HTTPStatus.BAD_REQUEST
     assert field in no_login.json()
+
+
+def test_the_sign_in_page_says_confirm_first_only_for_the_right_password(client, pending):
+    right = client.post("/accounts/login/", {"login": pending.email, "password": PASSWORD})
+    wrong = client.post("/accounts/login/", {"login": pending.email, "password": "not it at all"})
+
+    assert right.status_code == wrong.status_code == HTTPStatus.OK
+    assert "Confirm your address first" in right.content.decode()
+    assert "/accounts/resend-confirmation/" in right.content.decode()
+    assert "Confirm your address first" not in wrong.content.decode()
