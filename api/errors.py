@@ -77,9 +77,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     lacks its trailing slash — and Django's HTML page elsewhere."""
     if is_api_path(request.path):
         detail = str(exceptions.NotFound.default_detail)
-        suggestion = with_slash(request.path_info)
-        if suggestion is not None:
-            detail = str(_("Not found. Did you mean %(path)s?") % {"path": suggestion})
+        if with_slash(request.path_info) is not None:  # named with any script prefix
+            detail = str(_("Not found. Did you mean %(path)s/?") % {"path": request.path})
         return JsonResponse({"detail": detail}, status=404)
     return defaults.page_not_found(request, exception)
 
