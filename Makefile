@@ -9,7 +9,7 @@ PORT ?= 8000
 # Emailed links point at the address `make run` serves, unless the caller names another.
 FRONTEND_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install run test lint audit bench worker broker clean
+.PHONY: install run test lint audit bench worker broker clean client-check demo
 
 install: $(STAMP)
 
@@ -48,5 +48,21 @@ worker: broker install
 broker:
 	$(if $(CELERY_BROKER_URL)$(REDIS_URL),,$(error make worker needs a broker: set REDIS_URL (or CELERY_BROKER_URL), e.g. REDIS_URL=redis://127.0.0.1:6379/0))
 
+# Sample data for development (README "Two commands"): a demo owner, three published surveys
+# of every question kind and their responses, in the database `make run` serves.
+DEMO_PASSWORD ?= demo-password-123
+demo: install
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_surveys --surveys 3 --questions 5 \
+		--responses 20 --users 20 --email-domain demo.example.org --password '$(DEMO_PASSWORD)'
+
+# A TypeScript client generated from the OpenAPI document must type-check README's calls
+# (clients/typescript/: openapi-typescript + openapi-fetch, tsc --strict; npm packages pinned).
+CLIENT := clients/typescript
+client-check: install
+	DEBUG=1 $(BIN)/python manage.py spectacular --format openapi-json --file $(CLIENT)/schema.json
+	cd $(CLIENT) && npm ci --no-audit --no-fund --loglevel=error && npm run -s generate && npm run -s check
+
 clean:
+	rm -rf $(CLIENT)/node_modules $(CLIENT)/schema.json $(CLIENT)/schema.d.ts
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* celerybeat-schedule* .pytest_cache .mypy_cache .ruff_cache

@@ -4,9 +4,13 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from django import forms
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts import links, notifications, services
+from accounts.backends import AWAITS_CONFIRMATION
 from accounts.policy import account_can_log_in
 from accounts.selectors import awaits_confirmation
 
@@ -36,6 +40,26 @@ class AccountAdapter(DefaultAccountAdapter):
         if not account_can_log_in(user):
             return self.respond_user_inactive(request, user)
         return super().pre_login(request, user, **kwargs)
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        """The sign-in page's answer to the right password on an account never confirmed (set
+        by accounts.backends only after the password matched); any other failure is allauth's
+        one message."""
+        if getattr(request, AWAITS_CONFIRMATION, False):
+            resend = reverse("account_resend_confirmation")
+            raise forms.ValidationError(
+                _("Confirm your address first: open the link in the mail we sent (resend: %s).")
+                % resend
+            )
+        super().authentication_failed(request, **credentials)
+
+    def add_message(self, request: HttpRequest, level: int, message_template=None, *a, **kw):
+        """No "Successfully signed in" message: a login lands on the page it came from (or the
+        JSON profile), which shows who is signed in, and the message would otherwise surface
+        on whichever page is opened next."""
+        if message_template == "account/messages/logged_in.txt":
+            return
+        super().add_message(request, level, message_template, *a, **kw)
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Accounts are created by the two API sign-up routes only; allauth's own sign-up page

@@ -1,6 +1,11 @@
 """Admin for the email user: search by address and name, filter by status."""
 
+from collections.abc import Callable
+
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import (
@@ -8,6 +13,7 @@ from django.contrib.auth.forms import (
     AdminUserCreationForm,
     UserChangeForm,
 )
+from django.contrib.sites.models import Site
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken import admin as _drf_token_admin  # noqa: F401
 from rest_framework.authtoken.models import TokenProxy
@@ -192,3 +198,36 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- the admin index: one "Accounts" section, nothing that is always empty ---
+# axes' tables stay empty — failed logins are counted in the counter cache (accounts.lockout)
+# and recorded in the audit log above.
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+def off_the_index(model, shown: Callable[[], bool]) -> None:
+    """Keep `model`'s admin pages, but list its section on the index only while `shown()`."""
+    registered = type(admin.site._registry[model])
+
+    class Listed(registered):  # type: ignore[valid-type,misc]
+        def has_module_permission(self, request) -> bool:
+            return shown() and super().has_module_permission(request)
+
+    admin.site.unregister(model)
+    admin.site.register(model, Listed)
+
+
+def social_providers_configured() -> bool:
+    """Sign-in providers are set up (OIDC_PROVIDERS); read defensively, it may be unset."""
+    return bool(getattr(settings, "OIDC_PROVIDERS", None))
+
+
+# allauth's EmailAddress would be a second "Accounts" section: its rows are on each user's page
+# (read-only), its list stays at /admin/account/emailaddress/.
+off_the_index(EmailAddress, shown=lambda: False)
+for _model in (Site, SocialApp, SocialAccount, SocialToken):
+    if admin.site.is_registered(_model):
+        off_the_index(_model, shown=social_providers_configured)

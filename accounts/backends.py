@@ -8,6 +8,11 @@ from django.contrib.auth.backends import ModelBackend, RemoteUserBackend
 
 from accounts.lockout import attempt_release, attempt_reserve
 from accounts.policy import account_can_log_in
+from accounts.selectors import awaits_confirmation
+
+# Set on the request when the password was right but the account was never confirmed: the
+# login routes then say so (accounts.views.LoginRouteMixin). Never set for a wrong password.
+AWAITS_CONFIRMATION = "login_awaits_confirmation"
 
 
 class AccountBackend(ModelBackend):
@@ -24,6 +29,13 @@ class AccountBackend(ModelBackend):
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
+        self.unconfirmed = False
+        user = self._authenticate(request, username, password, **kwargs)
+        if user is None and self.unconfirmed and request is not None:
+            setattr(request, AWAITS_CONFIRMATION, True)
+        return user
+
+    def _authenticate(self, request, username=None, password=None, **kwargs):
         if request is None or password is None or not settings.AXES_ENABLED:
             return super().authenticate(request, username, password, **kwargs)
         AxesProxyHandler.update_request(request)
@@ -41,7 +53,11 @@ class AccountBackend(ModelBackend):
         return user
 
     def user_can_authenticate(self, user) -> bool:
-        return account_can_log_in(user)
+        """Asked by ModelBackend only once the password matched."""
+        allowed = account_can_log_in(user)
+        if not allowed and awaits_confirmation(user):
+            self.unconfirmed = True
+        return allowed
 
 
 class AccountRemoteUserBackend(RemoteUserBackend):

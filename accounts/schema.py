@@ -159,3 +159,37 @@ class TokenVerifyViewExtension(OpenApiViewExtension):
                 },
             )
         )(TokenVerifyView)
+
+
+# The routes a person uses before having any credential: Swagger UI shows them without a
+# padlock and sends no Authorization header. Credentials sent anyway are still checked (401).
+CREDENTIAL_FREE_ROUTES = {
+    "/auth/users/": {"post"},
+    "/auth/users/activation/": {"post"},
+    "/auth/users/resend_activation/": {"post"},
+    "/auth/users/reset_password/": {"post"},
+    "/auth/users/reset_password_confirm/": {"post"},
+    "/auth/users/set_email/confirm/": {"post"},
+    "/auth/token/login/": {"post"},
+    "/auth/jwt/create/": {"post"},
+    "/auth/jwt/refresh/": {"post"},
+    "/auth/jwt/verify/": {"post"},
+    "/dj-rest-auth/login/": {"post"},
+    "/dj-rest-auth/registration/": {"post"},
+    "/dj-rest-auth/registration/verify-email/": {"post"},
+    "/dj-rest-auth/registration/resend-email/": {"post"},
+    "/dj-rest-auth/password/reset/": {"post"},
+    "/dj-rest-auth/password/reset/confirm/": {"post"},
+    "/api-token-auth/": {"post"},
+}
+
+
+def credential_free_routes(result, generator, request, public):
+    """POSTPROCESSING_HOOKS entry (after api.schema's): sign-up, login, confirmation and reset
+    routes need no credential; their operations list no security requirement."""
+    for path, methods in CREDENTIAL_FREE_ROUTES.items():
+        for method in methods:
+            operation = result["paths"].get(path, {}).get(method)
+            if operation is not None:
+                operation["security"] = []
+    return result

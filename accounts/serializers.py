@@ -174,15 +174,14 @@ class AccountDeleteSerializer(CurrentPasswordSerializer):
 
 
 class LoginSerializer(TokenCreateSerializer):
-    """djoser's token login, the password taken exactly as typed and bounded in length."""
+    """djoser's token login, the password taken exactly as typed and bounded in length; a
+    missing field is named (400), as on the other login routes."""
 
-    password = password_field(required=False)
+    password = password_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[djoser_settings.LOGIN_FIELD] = serializers.CharField(
-            max_length=254, required=False
-        )
+        self.fields[djoser_settings.LOGIN_FIELD] = serializers.CharField(max_length=254)
 
 
 class EmailChangeSerializer(CurrentPasswordSerializer):

@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 from rest_framework_simplejwt import views as jwt_views
 
-from accounts import code_login_pages, pages, views
+from accounts import code_login_pages, entrance, pages, views
 
 router = DefaultRouter()
 router.register("users", views.AccountViewSet, basename="user")
@@ -61,10 +61,17 @@ rest_auth_patterns = [
 ]
 
 # allauth's own pages needed for session login, confirmation and social callbacks. Its
-# sign-up, password and address-management pages are not mounted: those flows belong to the
-# API routes and the link pages, which keep the rules in one place.
+# sign-up, password and address-management pages are not mounted: in their place (and under
+# their names, which allauth's templates link to) Canvass's pages call the API's services.
 allauth_patterns = [
     path("login/", allauth_views.login, name="account_login"),
+    path("signup/", entrance.sign_up, name="account_signup"),
+    path("password/reset/", entrance.password_reset, name="account_reset_password"),
+    path(
+        "resend-confirmation/",
+        entrance.resend_confirmation,
+        name="account_resend_confirmation",
+    ),
     path("logout/", allauth_views.logout, name="account_logout"),
     path("inactive/", allauth_views.account_inactive, name="account_inactive"),
     path(

@@ -19,7 +19,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
 from accounts import code_login, services
+from accounts.backends import AWAITS_CONFIRMATION
 from accounts.login_flow import LoginRoute, login_finish
 from accounts.models import TokenSession, User
 from accounts.selectors import current_session, sessions_of
@@ -46,6 +47,10 @@ from accounts.throttling import ActionScopeMixin, ScopedRateThrottle
 from accounts.tokens import password_reset_tokens
 
 NO_CONTENT = OpenApiResponse(description="Done; no body.")
+UNCONFIRMED = _(
+    "Confirm your address first: open the link in the mail we sent (resend: POST "
+    '/auth/users/resend_activation/ {"email"}, or the page /accounts/resend-confirmation/).'
+)
 DETAIL = inline_serializer("AccountDetail", {"detail": serializers.CharField()})
 LOGOUT_REQUEST = inline_serializer("Logout", {"refresh": serializers.CharField(required=False)})
 # OpenAPI texts of the routes whose library docstrings describe another set-up.
@@ -79,6 +84,16 @@ class LoginRouteMixin:
 
     throttle_scope = "login"
     throttle_classes: Sequence[type[BaseThrottle]] = [ScopedRateThrottle]
+
+    def handle_exception(self, exc):
+        """The right password for an account never confirmed: say what to do, in the body
+        and status this route's library answers a refused login with."""
+        if getattr(self.request, AWAITS_CONFIRMATION, False):
+            if isinstance(exc, exceptions.AuthenticationFailed):
+                exc = exceptions.AuthenticationFailed(UNCONFIRMED, "account_unconfirmed")
+            elif isinstance(exc, exceptions.ValidationError):
+                exc = exceptions.ValidationError({"non_field_errors": [UNCONFIRMED]}, "unconfirmed")
+        return super().handle_exception(exc)  # type: ignore[misc]
 
     def finalize_response(self, request, response, *args, **kwargs):
         if getattr(request, "axes_locked_out", False):

@@ -6,6 +6,7 @@ import sys
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
@@ -59,11 +60,26 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.bad_request(request, exception)
 
 
+def with_slash(path: str) -> str | None:
+    """`path` + "/" when only the missing slash keeps `path` from a route, else None."""
+    if path.endswith("/"):
+        return None
+    try:
+        match = resolve(f"{path}/")
+    except Resolver404:
+        return None
+    return None if match.func is not_found else f"{path}/"
+
+
 @csrf_exempt  # changes nothing: an unknown path is a 404 for every method, never a CSRF 403
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """handler404: `{"detail"}` under the API prefixes, Django's HTML page elsewhere."""
+    """handler404: `{"detail"}` under the API prefixes — naming the route when the path only
+    lacks its trailing slash — and Django's HTML page elsewhere."""
     if is_api_path(request.path):
-        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+        detail = str(exceptions.NotFound.default_detail)
+        if with_slash(request.path_info) is not None:  # named with any script prefix
+            detail = str(_("Not found. Did you mean %(path)s/?") % {"path": request.path})
+        return JsonResponse({"detail": detail}, status=404)
     return defaults.page_not_found(request, exception)
 
 

@@ -56,7 +56,6 @@ ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
         '(nested like the body for nested fields), `{"non_field_errors": […]}` for the body '
         'as a whole, or `{"detail": "…"}` for a body that is not valid JSON.',
         "additionalProperties": {},
-        "example": {"email": ["Enter a valid email address."]},
     },
 }
 
@@ -179,6 +178,19 @@ def shared_responses(operation: dict, view: APIView, method: str) -> dict[int, d
     return responses
 
 
+def field_error_example(operation: dict, components: dict[str, Any]) -> dict | None:
+    """A 400 body this route really answers: its first required field, missing."""
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+    schema = content.get("schema", {})
+    ref = schema.get("$ref", "")
+    if ref:
+        schema = components.get(ref.rsplit("/", 1)[-1], {})
+    required = schema.get("required", [])
+    if not required:
+        return None
+    return {required[0]: ["This field is required."]}
+
+
 def add_tags_and_shared_responses(result, generator, request, public):
     """POSTPROCESSING_HOOKS entry: tags by route set; shared errors where a route lacks them.
 
@@ -195,6 +207,10 @@ def add_tags_and_shared_responses(result, generator, request, public):
         tag = tag_for(path)
         if tag:
             operation["tags"] = [tag]
+        for parameter in operation.get("parameters", []):
+            # A digits-only path segment is an object's id: an integer, as the bodies give it.
+            if parameter["in"] == "path" and parameter["schema"].get("pattern") == "^[0-9]+$":
+                parameter["schema"] = {"type": "integer"}
         responses = operation["responses"]
         for status, response in shared_responses(operation, view, method).items():
             responses.setdefault(str(int(status)), response)
@@ -202,6 +218,10 @@ def add_tags_and_shared_responses(result, generator, request, public):
             if status.startswith("4") and "content" not in response:
                 body = "ValidationError" if status == "400" else "Error"
                 response["content"] = json_body(body)
+        bad_request = responses.get("400", {}).get("content", {}).get("application/json")
+        example = field_error_example(operation, result["components"]["schemas"])
+        if bad_request is not None and example and "example" not in bad_request:
+            bad_request["example"] = example
         operation["responses"] = dict(sorted(responses.items()))
     result["tags"] = [{"name": tag, "description": text} for _, tag, text in ROUTE_SETS]
     return result

@@ -297,5 +297,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_tags_and_shared_responses",
+        "accounts.schema.credential_free_routes",
+        "surveys.schema.survey_examples",
     ],
 }

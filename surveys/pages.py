@@ -9,9 +9,11 @@ from http import HTTPStatus
 from typing import cast
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render, resolve_url
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
@@ -22,6 +24,8 @@ from surveys.permissions import may_respond, surveys_visible_to
 from surveys.serializers import ResponseInputSerializer
 
 TEMPLATE = "surveys/survey_page.html"
+# A tag on the message a first submit leaves for the page it redirects to.
+ANSWERS_SAVED = "answers-saved"
 
 
 @dataclass
@@ -117,18 +121,29 @@ def _submit(request: HttpRequest, survey: Survey, questions: list[QuestionOnPage
     return []
 
 
+def not_found(request: HttpRequest) -> HttpResponse:
+    """The page's own 404, styled like the page (also under DEBUG=1, where Django would show
+    its technical page instead)."""
+    return render(request, "surveys/not_found.html", status=HTTPStatus.NOT_FOUND)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
-def survey_page(request: HttpRequest, survey_id: int) -> HttpResponse:
-    survey = surveys_visible_to(request.user).filter(pk=survey_id).first()
-    sign_in_url = f"{resolve_url(settings.LOGIN_URL)}?next={request.path}"
+def survey_page(request: HttpRequest, survey_id: str) -> HttpResponse:
+    survey = surveys_visible_to(request.user).filter(pk=int(survey_id)).first()
+    next_page = f"next={request.path}"  # digits and slashes only (the route's pattern)
     if not request.user.is_authenticated:
         if request.method == "POST":
             return redirect_to_login(request.path)
         # The same page whether the survey exists or not: an invited-only survey is revealed
         # to nobody before they sign in.
-        return render(request, TEMPLATE, {"survey": survey, "sign_in_url": sign_in_url})
+        context: dict[str, object] = {
+            "survey": survey,
+            "sign_in_url": f"{resolve_url(settings.LOGIN_URL)}?{next_page}",
+            "sign_up_url": f"{reverse('account_signup')}?{next_page}",
+        }
+        return render(request, TEMPLATE, context)
     if survey is None:
-        raise Http404("No such survey.")
+        return not_found(request)
 
     questions = [
         QuestionOnPage(question) for question in survey.questions.prefetch_related("choices")
@@ -143,14 +158,20 @@ def survey_page(request: HttpRequest, survey_id: int) -> HttpResponse:
     ):
         form_errors = _submit(request, survey, questions)
         if not form_errors and not any(item.errors for item in questions):
+            messages.success(request, "Thank you! Your answers are saved.", ANSWERS_SAVED)
             return HttpResponseRedirect(request.path)
         status = HTTPStatus.CONFLICT if form_errors else HTTPStatus.BAD_REQUEST
     elif request.method == "POST":
         status = HTTPStatus.CONFLICT
 
     answered = selectors.has_responded(survey=survey, user=request.user)
+    notices = list(messages.get_messages(request))
     context = {
         "survey": survey,
+        "notices": [notice for notice in notices if ANSWERS_SAVED not in notice.tags],
+        # Only the page the submit redirected to says "Thank you" instead of "already answered".
+        "just_answered": request.method != "POST"
+        and any(ANSWERS_SAVED in notice.tags for notice in notices),
         "questions": questions,
         "answered": answered,
         "can_answer": can_answer and not answered,

@@ -1,6 +1,6 @@
 """Survey routes under /api/surveys/ and the survey page (README "Surveys")."""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from surveys import pages, views
@@ -35,5 +35,6 @@ urlpatterns = [
         views.SurveyReviewerDetailView.as_view(),
         name="survey-reviewer-detail",
     ),
-    path("surveys/<int:survey_id>", pages.survey_page, name="survey-page"),
+    # The invitation links' form has no trailing slash; a typed one is accepted too.
+    re_path(r"^surveys/(?P<survey_id>[0-9]{1,18})/?$", pages.survey_page, name="survey-page"),
 ]

@@ -6,7 +6,15 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-LINKS = ["/api/docs/", "/api/redoc/", "/api/schema/", "/admin/", "/health/", "/accounts/login/"]
+LINKS = [
+    "/api/docs/",
+    "/api/redoc/",
+    "/api/schema/",
+    "/admin/",
+    "/health/",
+    "/accounts/login/",
+    "/accounts/signup/",
+]
 
 
 def test_the_home_page_links_the_docs_admin_health_and_sign_in(client):

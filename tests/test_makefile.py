@@ -83,3 +83,13 @@ def test_runtime_leftovers_are_ignored_by_git_and_removed_by_make_clean(leftover
         for pattern in clean.split()
         if pattern.startswith(("db.sqlite3-", "celerybeat-schedule"))
     )
+
+
+def test_make_demo_migrates_then_loads_the_sample_data():
+    lines = make("-n", "demo").stdout.splitlines()
+
+    migrate = next(index for index, line in enumerate(lines) if "migrate --noinput" in line)
+    seed = next(index for index, line in enumerate(lines) if "seed_surveys" in line)
+    assert migrate < seed
+    assert "DEBUG=${DEBUG:-1}" in lines[seed]
+    assert "--email-domain demo.example.org" in " ".join(lines[seed:])

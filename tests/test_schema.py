@@ -1,7 +1,9 @@
 """The OpenAPI document: warning-free, every contract route, and the answers clients must expect."""
 
 import os
+from http import HTTPStatus
 
+import jsonschema
 import pytest
 from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
@@ -125,14 +127,14 @@ def test_401_names_the_challenge_and_429_the_wait(schema):
     ("path", "method", "security"),
     [
         ("/auth/users/me/", "get", [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}]),
+        # Sign-up and login need no credential: no padlock in Swagger UI.
+        ("/auth/users/", "post", []),
+        ("/auth/token/login/", "post", []),
+        ("/dj-rest-auth/registration/", "post", []),
+        ("/api-token-auth/", "post", []),
+        # Open to anonymous callers, who may also send credentials.
         (
-            "/auth/users/",
-            "post",
-            [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}, {}],
-        ),
-        # No permission classes at all: credentials are optional.
-        (
-            "/api-token-auth/",
+            "/dj-rest-auth/logout/",
             "post",
             [{"tokenAuth": []}, {"jwtAuth": []}, {"cookieAuth": []}, {}],
         ),
@@ -187,3 +189,42 @@ def test_descriptions_are_for_clients(schema):
     for path, method, operation in operations(schema):
         description = operation.get("description", "")
         assert not [phrase for phrase in NOT_FOR_CLIENTS if phrase in description], (path, method)
+
+
+def test_every_400_example_names_a_field_of_its_own_route(schema):
+    components = schema["components"]["schemas"]
+    assert "example" not in components["ValidationError"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = operation["responses"].get("400", {}).get("content", {}).get("application/json")
+            if not body or "example" not in body:
+                continue
+            ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            fields = components[ref.rsplit("/", 1)[-1]]["properties"]
+            assert set(body["example"]) <= set(fields), (method, path)
+
+
+def test_swagger_examples_validate_against_their_request_schemas(schema):
+    components = schema["components"]["schemas"]
+    checked = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            if "example" not in body:
+                continue
+            document = {"components": {"schemas": components}, "$ref": body["schema"]["$ref"]}
+            jsonschema.validate(body["example"], document)
+            checked.append((method, path))
+
+    assert ("post", "/api/surveys/") in checked
+    assert ("post", "/api/surveys/{survey_pk}/responses/") in checked
+
+
+@pytest.mark.django_db
+def test_the_swagger_survey_example_creates_a_survey_as_it_is(schema, auth_client):
+    body = schema["paths"]["/api/surveys/"]["post"]["requestBody"]["content"]["application/json"]
+
+    response = auth_client.post("/api/surveys/", body["example"], format="json")
+
+    assert response.status_code == HTTPStatus.CREATED, response.json()
+    assert [len(question["choices"]) for question in response.json()["questions"]] == [2, 0, 0]

@@ -49,9 +49,40 @@ def test_allauths_confirmation_page_confirms_like_the_canvass_one(client, unconf
     assert EmailAddress.objects.get(user=unconfirmed_user).verified
 
 
-def test_allauths_sign_up_pages_are_not_mounted(client):
-    assert client.get("/accounts/signup/").status_code == HTTPStatus.NOT_FOUND
-    assert client.get("/accounts/password/reset/").status_code == HTTPStatus.NOT_FOUND
+def test_allauths_sign_up_and_reset_names_open_canvass_pages(client):
+    # allauth's views are not mounted; its templates' links reach accounts/entrance.py.
+    for path in ["/accounts/signup/", "/accounts/password/reset/"]:
+        response = client.get(path)
+        assert response.status_code == HTTPStatus.OK
+        assert "accounts/form.html" in [template.name for template in response.templates]
+
+
+def test_the_sign_in_page_is_styled_and_links_sign_up_reset_and_resend(client):
+    html = client.get("/accounts/login/?next=/surveys/1").content.decode()
+
+    assert "Menu:" not in html
+    assert "<style nonce=" in html
+    assert 'href="/accounts/signup/?next=/surveys/1"' in html
+    assert 'href="/accounts/password/reset/"' in html
+    assert 'href="/accounts/resend-confirmation/"' in html
+
+
+def test_the_signed_out_message_shows_on_the_sign_in_page_it_belongs_to(client, confirmed_user):
+    client.force_login(confirmed_user)
+
+    client.post("/accounts/logout/")
+    html = client.get("/accounts/login/").content.decode()
+
+    assert 'class="messages"' in html and "signed out" in html
+
+
+def test_signing_in_leaves_no_message_for_the_next_page(client, confirmed_user, password):
+    client.post("/accounts/login/", {"login": confirmed_user.email, "password": password})
+
+    html = client.get("/accounts/resend-confirmation/").content.decode()
+
+    assert 'class="messages"' not in html
+    assert "Successfully signed in" not in html
 
 
 def test_a_browser_login_lands_on_the_profile(client, confirmed_user, password):

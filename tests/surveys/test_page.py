@@ -117,7 +117,10 @@ def test_answering_through_the_form_stores_the_response_and_shows_it_answered(vi
     assert stored.respondent.email == "visitor@example.org"
     assert Answer.objects.filter(response=stored).count() == 4
     after = visitor.get(page(survey)).content.decode()
-    assert "already answered" in after
+    assert "Thank you! Your answers are saved." in after
+    assert "already answered" not in after
+    later = visitor.get(page(survey)).content.decode()
+    assert "already answered" in later
     assert "<form" not in after
 
 
@@ -226,3 +229,29 @@ def test_someone_who_answered_through_the_api_sees_it_answered(client, survey):
 
 def test_other_methods_are_405(visitor, survey):
     assert visitor.put(page(survey)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_the_page_also_answers_with_a_trailing_slash(visitor, survey):
+    response = visitor.get(f"{page(survey)}/")
+
+    assert response.status_code == HTTPStatus.OK
+    assert 'type="submit"' in response.content.decode()
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["DEBUG=1", "DEBUG=0"])
+def test_a_missing_survey_is_a_styled_404_page_also_under_debug(visitor, settings, debug):
+    settings.DEBUG = debug
+
+    response = visitor.get("/surveys/987654")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    html = response.content.decode()
+    assert "<h1>No such survey</h1>" in html
+    assert "<style nonce=" in html
+    assert "technical_404" not in html and "URLconf" not in html
+
+
+def test_an_anonymous_visitor_is_also_offered_an_account(client, survey):
+    html = client.get(page(survey)).content.decode()
+
+    assert f'href="/accounts/signup/?next=/surveys/{survey.pk}"' in html
