@@ -157,3 +157,14 @@ class TokenVerifyViewExtension(OpenApiViewExtension):
                 },
             )
         )(TokenVerifyView)
+
+
+PROVIDER_ROUTES = ("/dj-rest-auth/oidc/", "/dj-rest-auth/socialaccounts/")
+
+
+def provider_routes_only_when_configured(endpoints):
+    """PREPROCESSING_HOOKS entry: without OIDC_PROVIDERS the provider routes are not offered,
+    so the document does not list them."""
+    if settings.OIDC_PROVIDERS:
+        return endpoints
+    return [endpoint for endpoint in endpoints if not endpoint[0].startswith(PROVIDER_ROUTES)]

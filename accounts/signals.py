@@ -7,7 +7,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.clients import client_ip, client_user_agent
-from accounts.models import User
+from accounts.models import TokenSession, User
 from accounts.services import (
     browser_session_forget,
     browser_session_register,
@@ -36,7 +36,11 @@ def browser_session_registered(sender, request, user, **kwargs) -> None:
     django_request = getattr(request, "_request", request)
     session = getattr(django_request, "session", None)
     if session is not None and session.get(SESSION_KEY) == str(user.pk):
-        browser_session_register(user=user, request=django_request)
+        # allauth names the provider login it completes (its signal_kwargs).
+        method = TokenSession.Method.PROVIDER if kwargs.get("sociallogin") else None
+        browser_session_register(
+            user=user, request=django_request, method=method or TokenSession.Method.PASSWORD
+        )
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.browser_session_forgotten")

@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 from rest_framework_simplejwt import views as jwt_views
 
-from accounts import pages, views
+from accounts import pages, provider_views, views
 
 router = DefaultRouter()
 router.register("users", views.AccountViewSet, basename="user")
@@ -52,6 +52,27 @@ rest_auth_patterns = [
         views.RestAuthResendEmailView.as_view(),
         name="rest_resend_email",
     ),
+    # Sign-in with an OpenID Connect provider (configured by OIDC_PROVIDERS).
+    re_path(
+        r"^oidc/(?P<provider_id>[-\w]+)/?$",
+        provider_views.ProviderLoginView.as_view(),
+        name="oidc_login",
+    ),
+    re_path(
+        r"^oidc/(?P<provider_id>[-\w]+)/connect/?$",
+        provider_views.ProviderConnectView.as_view(),
+        name="oidc_connect",
+    ),
+    re_path(
+        r"^socialaccounts/?$",
+        provider_views.SocialAccountListView.as_view(),
+        name="social_account_list",
+    ),
+    re_path(
+        r"^socialaccounts/(?P<pk>[0-9]+)/disconnect/?$",
+        provider_views.SocialAccountDisconnectView.as_view(),
+        name="social_account_disconnect",
+    ),
 ]
 
 # allauth's own pages needed for session login, confirmation and social callbacks. Its
@@ -72,6 +93,8 @@ allauth_patterns = [
         name="account_confirm_email",
     ),
     path("3rdparty/", include("allauth.socialaccount.urls")),
+    # /accounts/oidc/{id}/login/ and its callback (allauth's OpenID Connect provider).
+    path("", include("allauth.socialaccount.providers.openid_connect.urls")),
 ]
 
 # The pages emailed links open ({FRONTEND_URL}/…; a trailing slash is accepted too).
