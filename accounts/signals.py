@@ -1,6 +1,7 @@
 """Keeps allauth's EmailAddress rows in step with the user row; browser logins in the session
 registry; each login's device."""
 
+from allauth.account.authentication import get_authentication_records
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save
@@ -36,11 +37,19 @@ def browser_session_registered(sender, request, user, **kwargs) -> None:
     django_request = getattr(request, "_request", request)
     session = getattr(django_request, "session", None)
     if session is not None and session.get(SESSION_KEY) == str(user.pk):
-        # allauth names the provider login it completes (its signal_kwargs).
-        method = TokenSession.Method.PROVIDER if kwargs.get("sociallogin") else None
         browser_session_register(
-            user=user, request=django_request, method=method or TokenSession.Method.PASSWORD
+            user=user, request=django_request, method=browser_login_method(django_request, user)
         )
+
+
+def browser_login_method(request, user) -> str:
+    """How a browser login proved who it is: allauth records each step in the session (a
+    provider's `socialaccount`, then perhaps `mfa`); the last step before any second factor."""
+    records = get_authentication_records(request, user)
+    first_factors = [record.get("method") for record in records if record.get("method") != "mfa"]
+    if first_factors and first_factors[-1] == "socialaccount":
+        return TokenSession.Method.PROVIDER
+    return TokenSession.Method.PASSWORD
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.browser_session_forgotten")

@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 from rest_framework_simplejwt import views as jwt_views
 
-from accounts import pages, provider_views, views
+from accounts import pages, provider_pages, provider_views, views
 
 router = DefaultRouter()
 router.register("users", views.AccountViewSet, basename="user")
@@ -93,8 +93,13 @@ allauth_patterns = [
         name="account_confirm_email",
     ),
     path("3rdparty/", include("allauth.socialaccount.urls")),
-    # /accounts/oidc/{id}/login/ and its callback (allauth's OpenID Connect provider).
-    path("", include("allauth.socialaccount.providers.openid_connect.urls")),
+    # Sign-in with an OpenID Connect provider (allauth's pages, under allauth's names).
+    path("oidc/<str:provider_id>/login/", provider_pages.login, name="openid_connect_login"),
+    path(
+        "oidc/<str:provider_id>/login/callback/",
+        provider_pages.callback,
+        name="openid_connect_callback",
+    ),
 ]
 
 # The pages emailed links open ({FRONTEND_URL}/…; a trailing slash is accepted too).

@@ -17,7 +17,6 @@ from accounts.services import account_confirm
 from tests.accounts.logins import LOCKOUT_LIMIT
 from tests.conftest import CommittingAPIClient, CommittingClient
 from tests.factories import UserFactory
-from tests.oidc_provider import provider_entry, provider_process, provider_settings
 
 NEW_PASSWORD = "a brand new long passphrase"
 LINK = re.compile(r"https?://[^\s<>\"]+")
@@ -239,20 +238,3 @@ def lockout(settings, rates):
     settings.AXES_FAILURE_LIMIT = LOCKOUT_LIMIT
     settings.LOCKOUT_IP_FAILURE_LIMIT = 1000
     return settings
-
-
-# --- OpenID Connect: a real provider process on loopback (tests/oidc_provider.py) ---
-@pytest.fixture(scope="session")
-def oidc_provider_process():
-    with provider_process() as provider:
-        yield provider
-
-
-@pytest.fixture
-def oidc(settings, oidc_provider_process):
-    """The provider configured as `acme` (OIDC_PROVIDERS, OIDC_REDIRECT_URIS)."""
-    for name, value in provider_settings(
-        [provider_entry("acme", oidc_provider_process.url)]
-    ).items():
-        setattr(settings, name, value)
-    return oidc_provider_process

@@ -31,7 +31,7 @@ def provider_account(api_client, oidc, sub: str, email: str):
 
 
 def test_the_list_shows_the_callers_links_only(api_client, oidc, user):
-    account, client = provider_account(api_client, oidc, "list-1", "lister@example.org")
+    _account, client = provider_account(api_client, oidc, "list-1", "lister@example.org")
     SocialAccount.objects.create(user=user, provider="acme", uid="someone-else")
 
     response = client.get(LIST)
