@@ -462,8 +462,10 @@ class ProviderLoginSerializer(ProviderCodeSerializer):
 class SocialAccountSerializer(serializers.Serializer):
     """A link between the caller's account and a provider account."""
 
-    id = serializers.IntegerField()
-    provider = serializers.CharField(help_text="The provider's id in OIDC_PROVIDERS.")
-    uid = serializers.CharField(help_text="The provider account's subject (`sub`).")
-    last_login = serializers.DateTimeField()
-    date_joined = serializers.DateTimeField()
+    id = serializers.IntegerField(read_only=True)
+    provider = serializers.CharField(
+        read_only=True, help_text="The provider's id (OIDC_PROVIDERS)."
+    )
+    uid = serializers.CharField(read_only=True, help_text="The provider account's subject (`sub`).")
+    last_login = serializers.DateTimeField(read_only=True)
+    date_joined = serializers.DateTimeField(read_only=True)
