@@ -81,7 +81,7 @@ def test_with_a_provider_its_routes_are_documented_and_valid(settings):
 
     schema = SchemaGenerator().get_schema(request=None, public=True)
 
-    assert PROVIDER_PATHS <= set(schema["paths"])
+    assert set(schema["paths"]) >= PROVIDER_PATHS
     login = schema["paths"]["/dj-rest-auth/oidc/{provider_id}/"]["post"]
     assert {"200", "400", "404", "429", "502"} <= set(login["responses"])
     validate_schema(json.loads(json.dumps(schema, default=str)))
