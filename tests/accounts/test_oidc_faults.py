@@ -18,6 +18,7 @@ from tests.oidc_provider import (
 )
 
 LOGIN = "/dj-rest-auth/oidc/acme/"
+UNREACHABLE = "The identity provider could not be reached. Try again later."
 pytestmark = pytest.mark.django_db
 
 
@@ -44,8 +45,8 @@ def test_a_provider_that_is_down_is_a_502(api_client, settings):
     assert_nothing_created()
 
 
-def test_a_provider_answering_garbage_is_refused(api_client, settings, oidc_provider_process):
-    """Its token endpoint answers a page: no token, so the code is refused (a 400 saying so)."""
+def test_a_provider_answering_garbage_is_a_502(api_client, settings, oidc_provider_process):
+    """Its token endpoint answers 200 with a body that is not JSON."""
     oidc_provider_process.user_set("garbage-1", email="garbage@example.org", email_verified=True)
     code = oidc_provider_process.code_for("garbage-1")
     with relay(oidc_provider_process.url, garbage) as url:
@@ -53,8 +54,8 @@ def test_a_provider_answering_garbage_is_refused(api_client, settings, oidc_prov
 
         response = api_client.post(LOGIN, {"code": code, "redirect_uri": REDIRECT_URI})
 
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "code" in response.json()
+    assert response.status_code == HTTPStatus.BAD_GATEWAY, response.content
+    assert response.json() == {"detail": UNREACHABLE}
     assert_nothing_created()
 
 
