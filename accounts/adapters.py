@@ -66,6 +66,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             page = render(request, "accounts/result.html", context, status=error.status)
             raise ImmediateHttpResponse(page) from error
 
+    def send_notification_mail(
+        self, template_prefix: str, user, context: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        """allauth's connections page links and unlinks like the API: the same mail and audit
+        events (accounts.social), whatever ACCOUNT_EMAIL_NOTIFICATIONS says."""
+        account = (context or {}).get("account")
+        if template_prefix == "socialaccount/email/account_connected" and account is not None:
+            social.provider_linked(user=user, provider_id=account.provider)
+        elif template_prefix == "socialaccount/email/account_disconnected" and account is not None:
+            social.provider_unlinked(user=user, provider_id=account.provider)
+        else:
+            super().send_notification_mail(template_prefix, user, context, **kwargs)
+
     def validate_disconnect(self, account, accounts) -> None:
         """allauth's connections page keeps the last way to sign in, as the API does."""
         if not social.provider_unlink_allowed(user=account.user, account=account):

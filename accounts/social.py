@@ -148,10 +148,18 @@ def provider_link(*, user: User, sociallogin: SocialLogin) -> SocialAccount:
             "This provider account already signs into another account.", field="code"
         ) from None
     sociallogin.user = user
-    name = provider_name(account.provider)
-    notifications.send_provider_linked(user=user, provider=name)
-    audit_record(Event.PROVIDER_LINK, target=user.email, detail=f"provider {account.provider}")
+    provider_linked(user=user, provider_id=account.provider)
     return account
+
+
+def provider_linked(*, user: User, provider_id: str) -> None:
+    """A link was made (here, or by allauth's connections page): the account is told."""
+    notifications.send_provider_linked(user=user, provider=provider_name(provider_id))
+    audit_record(Event.PROVIDER_LINK, target=user.email, detail=f"provider {provider_id}")
+
+
+def provider_unlinked(*, user: User, provider_id: str) -> None:
+    audit_record(Event.PROVIDER_UNLINK, target=user.email, detail=f"provider {provider_id}")
 
 
 def provider_unlink_allowed(*, user: User, account: SocialAccount) -> bool:
@@ -172,4 +180,4 @@ def provider_unlink(*, user: User, account: SocialAccount) -> None:
         )
     provider = account.provider
     account.delete()
-    audit_record(Event.PROVIDER_UNLINK, target=user.email, detail=f"provider {provider}")
+    provider_unlinked(user=user, provider_id=provider)

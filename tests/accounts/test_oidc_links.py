@@ -1,7 +1,9 @@
 """The caller's provider links: list, connect, disconnect (never the last way to sign in), and
 a first password set through the reset flow by an account a provider created."""
 
+import time
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
@@ -130,3 +132,37 @@ def test_an_account_a_provider_made_sets_its_first_password_by_reset(api_client,
 
     assert response.status_code == HTTPStatus.NO_CONTENT, response.content
     assert api_login(api_client, "djoser-token", account.email, NEW_PASSWORD).status_code == 200
+
+
+def test_the_browser_connections_page_keeps_the_last_way_to_sign_in(api_client, oidc, client):
+    account, _client = provider_account(api_client, oidc, "page-1", "page@example.org")
+    link = SocialAccount.objects.get(user=account)
+    client.force_login(account)
+
+    page = client.get("/accounts/3rdparty/")
+    refused = client.post("/accounts/3rdparty/", {"account": link.pk})
+
+    assert page.status_code == HTTPStatus.OK
+    assert "page-1" in page.content.decode() or "Acme ID" in page.content.decode()
+    assert refused.status_code == HTTPStatus.OK  # the form again; a removal redirects
+    assert SocialAccount.objects.filter(pk=link.pk).exists()
+
+
+def test_the_browser_connects_a_provider_account_with_the_same_mail(oidc, client, user):
+    oidc.user_set("page-connect-1", email="elsewhere@example.org")
+    client.force_login(user)
+    # allauth's reauthentication check: the account signed in moments ago.
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "email": user.email}
+    ]
+    session.save()
+
+    leave = client.post("/accounts/oidc/acme/login/?process=connect")
+    answer = oidc.authorize(leave["Location"], "page-connect-1")
+    callback = urlsplit(answer["location"])
+    back = client.get(f"{callback.path}?{callback.query}")
+
+    assert back.status_code == HTTPStatus.FOUND, back.content[:300]
+    assert SocialAccount.objects.get(uid="page-connect-1").user == user
+    assert any("linked" in message.subject for message in mail_to(user.email))
