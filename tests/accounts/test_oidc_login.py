@@ -238,3 +238,16 @@ def test_the_login_throttle_applies(api_client, oidc, rates):
     response = provider_login(api_client, oidc, "throttle-1")
 
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_a_linked_provider_login_takes_a_bounded_number_of_queries(
+    api_client, oidc, django_assert_max_num_queries
+):
+    oidc.user_set("queries-1", email="queries@example.org", email_verified=True)
+    assert provider_login(api_client, oidc, "queries-1").status_code == HTTPStatus.OK
+    code = oidc.code_for("queries-1")
+
+    with django_assert_max_num_queries(30):  # 24 measured on SQLite
+        response = api_client.post(LOGIN, {"code": code, "redirect_uri": REDIRECT_URI})
+
+    assert response.status_code == HTTPStatus.OK
