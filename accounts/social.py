@@ -16,10 +16,12 @@ from typing import Any
 
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from accounts import notifications, services
-from accounts.addresses import AddressError, canonical_email
+from accounts.addresses import MAX_LENGTH, AddressError, canonical_email
 from accounts.audit import Event, Outcome, audit_record
 from accounts.exceptions import ProviderLinkError, ProviderLoginLocked, ProviderLoginRefused
 from accounts.lockout import account_locked, cooloff_seconds
@@ -66,9 +68,7 @@ def _provider_login_resolve(*, sociallogin: SocialLogin) -> User | None:
     if linked is not None:
         return _allowed(linked.user, provider=account.provider)
     email, verified = provider_address(sociallogin)
-    try:
-        email = canonical_email(email) if email else None
-    except AddressError:
+    if email is not None and not _has_canonical_form(email):
         email = None
     if email is None:
         audit_record(
@@ -102,6 +102,17 @@ def _provider_login_resolve(*, sociallogin: SocialLogin) -> User | None:
         return None
     provider_link(user=owner, sociallogin=sociallogin)
     return owner
+
+
+def _has_canonical_form(email: str) -> bool:
+    """Accounts are looked up by the canonical address (`with_email`); the provider's spelling
+    is what a new account keeps."""
+    try:
+        validate_email(email)
+        canonical_email(email)
+    except (ValidationError, AddressError):
+        return False
+    return len(email) <= MAX_LENGTH
 
 
 def _allowed(user: User, *, provider: str) -> User | None:

@@ -251,3 +251,14 @@ def test_a_linked_provider_login_takes_a_bounded_number_of_queries(
         response = api_client.post(LOGIN, {"code": code, "redirect_uri": REDIRECT_URI})
 
     assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("email", ["not-an-address", "a@b@c", '"quoted"@example.org', ""])
+def test_a_provider_address_that_is_not_one_signs_nothing_in(api_client, oidc, email):
+    oidc.user_set("odd-1", email=email, email_verified=True)
+
+    response = provider_login(api_client, oidc, "odd-1")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not User.objects.exists()
+    assert not SocialAccount.objects.exists()
