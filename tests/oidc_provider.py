@@ -108,9 +108,12 @@ Rewrite = Callable[[str, bytes], bytes]
 
 
 @contextmanager
-def relay(target: str, rewrite: Rewrite) -> Iterator[str]:
+def relay(
+    target: str, rewrite: Rewrite, seen: list[tuple[str, bytes]] | None = None
+) -> Iterator[str]:
     """A loopback server passing requests on to `target`, its answers through `rewrite(path,
-    body)` (and its discovery document pointing back at the relay); yields its URL."""
+    body)` (and its discovery document pointing back at the relay); yields its URL. Each
+    request's path and body are appended to `seen`."""
     port = free_port()
     own = f"http://127.0.0.1:{port}"
 
@@ -118,6 +121,8 @@ def relay(target: str, rewrite: Rewrite) -> Iterator[str]:
         def _relay(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             data = self.rfile.read(length) if length else None
+            if seen is not None:
+                seen.append((self.path, data or b""))
             headers = {
                 name: value
                 for name, value in self.headers.items()
@@ -166,6 +171,10 @@ def id_token_signature_flipped(path: str, body: bytes) -> bytes:
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
     answer["id_token"] = f"{header}.{forged}.{signature}"
     return json.dumps(answer).encode()
+
+
+def unchanged(path: str, body: bytes) -> bytes:
+    return body
 
 
 def garbage(path: str, body: bytes) -> bytes:

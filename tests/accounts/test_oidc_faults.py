@@ -15,6 +15,7 @@ from tests.oidc_provider import (
     provider_entry,
     provider_settings,
     relay,
+    unchanged,
 )
 
 LOGIN = "/dj-rest-auth/oidc/acme/"
@@ -130,3 +131,31 @@ def test_incomplete_or_oversized_input_is_a_400(api_client, oidc, payload):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert_nothing_created()
+
+
+def test_the_pkce_verifier_goes_to_the_providers_token_endpoint(
+    api_client, settings, oidc_provider_process
+):
+    """What a provider that enforces PKCE checks (oidc-provider-mock does not check it)."""
+    oidc_provider_process.user_set("pkce-1", email="pkce@example.org", email_verified=True)
+    code = oidc_provider_process.code_for(
+        "pkce-1",
+        code_challenge="E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        code_challenge_method="S256",
+    )
+    seen: list[tuple[str, bytes]] = []
+    with relay(oidc_provider_process.url, unchanged, seen) as url:
+        configure(settings, url)
+
+        response = api_client.post(
+            LOGIN,
+            {
+                "code": code,
+                "redirect_uri": REDIRECT_URI,
+                "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUFU1mXiJiwdeCFZKYc5M",
+            },
+        )
+
+    assert response.status_code == HTTPStatus.OK
+    [token_request] = [body for path, body in seen if path.startswith("/oauth2/token")]
+    assert b"code_verifier=dBjftJeZ4CVP-mB92K27uhbUFU1mXiJiwdeCFZKYc5M" in token_request

@@ -76,6 +76,7 @@ def test_a_tampered_state_is_refused(live_server, page, oidc):
     page.get_by_role("link", name="Acme ID").click()
     page.get_by_role("button", name="Continue").click()
     authorize_url = page.url
+    assert "code_challenge_method=S256" in authorize_url  # PKCE in the browser flow
     answer = oidc.authorize(authorize_url.replace("state=", "state=forged"), "browser-4")
 
     page.goto(answer["location"])
