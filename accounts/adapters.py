@@ -1,18 +1,26 @@
-"""allauth's adapter: allauth's mail, links, confirmation and logins go through Canvass's rules."""
+"""allauth's adapters: allauth's mail, links, confirmation, logins and provider logins go through
+Canvass's rules."""
 
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.base import AuthProcess
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts import links, notifications, services
+from accounts import links, notifications, services, social
 from accounts.backends import AWAITS_CONFIRMATION
 from accounts.policy import account_can_log_in
 from accounts.selectors import awaits_confirmation
+from api.exceptions import DomainError
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -65,3 +73,36 @@ class AccountAdapter(DefaultAccountAdapter):
         """Accounts are created by the two API sign-up routes only; allauth's own sign-up page
         and social sign-up stay closed."""
         return False
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """A browser's provider login signs into the account accounts.social decides (the API's
+        rules); allauth then logs it in through its stages and the account adapter's gate. A
+        refusal is a page, never allauth's sign-up form."""
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            return  # a signed-in user linking a provider: allauth's connect flow
+        try:
+            sociallogin.user = social.provider_login_user(sociallogin=sociallogin)
+        except DomainError as error:
+            context = {"title": _("Sign-in failed"), "message": error.message, "failed": True}
+            page = render(request, "accounts/result.html", context, status=error.status)
+            raise ImmediateHttpResponse(page) from error
+
+    def send_notification_mail(
+        self, template_prefix: str, user, context: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        """allauth's connections page links and unlinks like the API: the same mail and audit
+        events (accounts.social), whatever ACCOUNT_EMAIL_NOTIFICATIONS says."""
+        account = (context or {}).get("account")
+        if template_prefix == "socialaccount/email/account_connected" and account is not None:
+            social.provider_linked(user=user, provider_id=account.provider)
+        elif template_prefix == "socialaccount/email/account_disconnected" and account is not None:
+            social.provider_unlinked(user=user, provider_id=account.provider)
+        else:
+            super().send_notification_mail(template_prefix, user, context, **kwargs)
+
+    def validate_disconnect(self, account, accounts) -> None:
+        """allauth's connections page keeps the last way to sign in, as the API does."""
+        if not social.provider_unlink_allowed(user=account.user, account=account):
+            raise ValidationError(_("This is the last way to sign into the account."))

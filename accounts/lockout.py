@@ -175,6 +175,13 @@ def lockout_lift(*, email: str) -> None:
     counters.delete(counter_key("account", email_key(email)))
 
 
+def account_locked(*, email: str) -> bool:
+    """Whether failed logins lock the account now: a login that needs no password (an
+    identity provider's) is refused too, as a password login would be."""
+    key = counter_key("account", email_key(email))
+    return counters.get_many([key]).get(key, 0) >= settings.AXES_FAILURE_LIMIT
+
+
 def lockout_response(
     request: HttpRequest,
     original_response: HttpResponse | None = None,

@@ -148,6 +148,8 @@ class AuditEvent(models.Model):
         CREDENTIALS_REVOKED = "credentials_revoked", _("credentials revoked")
         DEACTIVATION = "deactivation", _("deactivation")
         DELETION = "deletion", _("deletion")
+        PROVIDER_LINK = "provider_link", _("identity provider linked")
+        PROVIDER_UNLINK = "provider_unlink", _("identity provider unlinked")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("success")

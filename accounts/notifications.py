@@ -86,6 +86,11 @@ def send_login_code(*, user, code: str, url: str) -> None:
     email_send(to=user.email, template="account_login_code", context=context)
 
 
+def send_provider_linked(*, user, provider: str) -> None:
+    """An identity provider can now sign into the account (accounts.social)."""
+    email_send(to=user.email, template="account_provider_linked", context={"provider": provider})
+
+
 # --- allauth: DefaultAccountAdapter.send_mail(template_prefix, email, context) ---
 ALLAUTH_MESSAGES = {
     "account/email/email_confirmation_signup": "account_confirmation",

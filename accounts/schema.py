@@ -193,3 +193,14 @@ def credential_free_routes(result, generator, request, public):
             if operation is not None:
                 operation["security"] = []
     return result
+
+
+PROVIDER_ROUTES = ("/dj-rest-auth/oidc/", "/dj-rest-auth/socialaccounts/")
+
+
+def provider_routes_only_when_configured(endpoints):
+    """PREPROCESSING_HOOKS entry: without OIDC_PROVIDERS the provider routes are not offered,
+    so the document does not list them."""
+    if settings.OIDC_PROVIDERS:
+        return endpoints
+    return [endpoint for endpoint in endpoints if not endpoint[0].startswith(PROVIDER_ROUTES)]

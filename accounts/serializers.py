@@ -445,3 +445,41 @@ class LoginCodeConfirmSerializer(serializers.Serializer):
         default="token",
         help_text='`"jwt"`: answer `{"access", "refresh"}` instead of `{"auth_token"}`.',
     )
+
+
+# --- identity providers (accounts.social, accounts/provider_views.py) ---
+class ProviderCodeSerializer(serializers.Serializer):
+    """`POST /dj-rest-auth/oidc/{id}/`: the code an OpenID Connect provider gave the client."""
+
+    code = serializers.CharField(max_length=2048)
+    redirect_uri = serializers.CharField(
+        max_length=2048, help_text="Exactly as sent to the provider; one of OIDC_REDIRECT_URIS."
+    )
+    code_verifier = serializers.CharField(
+        max_length=128, required=False, help_text="PKCE: when the client sent a code_challenge."
+    )
+    nonce = serializers.CharField(
+        max_length=255,
+        required=False,
+        help_text="When the client sent one: the ID token must carry the same.",
+    )
+
+
+class ProviderLoginSerializer(ProviderCodeSerializer):
+    credential = serializers.ChoiceField(
+        choices=["key", "jwt"],
+        default="key",
+        help_text='`"jwt"`: answer `{"access", "refresh"}` instead of `{"key"}`.',
+    )
+
+
+class SocialAccountSerializer(serializers.Serializer):
+    """A link between the caller's account and a provider account."""
+
+    id = serializers.IntegerField(read_only=True)
+    provider = serializers.CharField(
+        read_only=True, help_text="The provider's id (OIDC_PROVIDERS)."
+    )
+    uid = serializers.CharField(read_only=True, help_text="The provider account's subject (`sub`).")
+    last_login = serializers.DateTimeField(read_only=True)
+    date_joined = serializers.DateTimeField(read_only=True)

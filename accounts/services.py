@@ -96,13 +96,15 @@ def email_address_sync(*, user: User) -> EmailAddress:
 
 # --- registration and confirmation ---
 @transaction.atomic
-def account_register(*, email: str, password: str, confirm_with: ConfirmWith) -> None:
+def account_register(*, email: str, password: str | None, confirm_with: ConfirmWith) -> None:
     """Create an unconfirmed account and mail its confirmation link — or, when the address
     already has an account (any letter case, confirmed or not), create nothing and mail the
     owner a notice. The caller cannot tell the two apart (no enumeration through sign-up).
 
     `confirm_with` picks the link: djoser's activation link or allauth's verification link;
-    both end in `account_confirm`. The account and its message commit together.
+    both end in `account_confirm`. The account and its message commit together. A provider
+    sign-in with an address the provider did not verify registers with no password
+    (accounts.social): once confirmed, the account sets one through a password reset.
     """
     owner = User.objects.with_email(email).first()
     if owner is None:
@@ -576,9 +578,11 @@ def password_reset_request(*, email: str) -> None:
 @transaction.atomic
 def password_reset_mail(*, email: str, origin: dict[str, Any] | None = None) -> None:
     """Mail a reset link to a confirmed account, within the address's hourly cap; anything
-    else gets nothing."""
+    else gets nothing. An account without a usable password gets one too (a provider sign-in
+    made it, accounts.social, or an operator did): the link proves control of the mailbox, as
+    for any reset, and sets the account's first password."""
     user = User.objects.with_email(email).first()
-    if user is not None and account_can_log_in(user) and user.has_usable_password():
+    if user is not None and account_can_log_in(user):
         if not mail_cap_allows(kind="password_reset", email=user.email):
             detail = "no mail sent (hourly cap reached)"
             audit_record(

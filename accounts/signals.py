@@ -42,13 +42,16 @@ def browser_session_registered(sender, request, user, **kwargs) -> None:
 
 
 # allauth's name of a first factor (its session's authentication records) → the registry's.
-ALLAUTH_METHODS = {"code": TokenSession.Method.CODE}
+ALLAUTH_METHODS = {
+    "code": TokenSession.Method.CODE,
+    "socialaccount": TokenSession.Method.PROVIDER,
+}
 
 
 def browser_login_method(request, user) -> str:
     """How this browser login proved who it is: allauth records each factor in the session
-    (accounts.code_login records a login by code so); anything unrecorded (the admin's
-    login) is a password."""
+    (accounts.code_login records a login by code so, a provider login is `socialaccount`,
+    then perhaps `mfa`); anything unrecorded (the admin's login) is a password."""
     records = get_authentication_records(request, user)
     first_factors = [record.get("method") for record in records if record.get("method") != "mfa"]
     latest = first_factors[-1] if first_factors else None

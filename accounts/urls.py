@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 from rest_framework_simplejwt import views as jwt_views
 
-from accounts import code_login_pages, entrance, pages, views
+from accounts import code_login_pages, entrance, pages, provider_pages, provider_views, views
 
 router = DefaultRouter()
 router.register("users", views.AccountViewSet, basename="user")
@@ -58,6 +58,27 @@ rest_auth_patterns = [
         views.RestAuthResendEmailView.as_view(),
         name="rest_resend_email",
     ),
+    # Sign-in with an OpenID Connect provider (configured by OIDC_PROVIDERS).
+    re_path(
+        r"^oidc/(?P<provider_id>[-\w]+)/?$",
+        provider_views.ProviderLoginView.as_view(),
+        name="oidc_login",
+    ),
+    re_path(
+        r"^oidc/(?P<provider_id>[-\w]+)/connect/?$",
+        provider_views.ProviderConnectView.as_view(),
+        name="oidc_connect",
+    ),
+    re_path(
+        r"^socialaccounts/?$",
+        provider_views.SocialAccountListView.as_view(),
+        name="social_account_list",
+    ),
+    re_path(
+        r"^socialaccounts/(?P<pk>[0-9]+)/disconnect/?$",
+        provider_views.SocialAccountDisconnectView.as_view(),
+        name="social_account_disconnect",
+    ),
 ]
 
 # allauth's own pages needed for session login, confirmation and social callbacks. Its
@@ -88,6 +109,13 @@ allauth_patterns = [
     # The login page's "Email me a sign-in code" (Canvass's pages, accounts.code_login_pages).
     path("login/code/", code_login_pages.code_request, name="account_login_code"),
     path("login/code/confirm/", code_login_pages.code_entry, name="account_login_code_confirm"),
+    # Sign-in with an OpenID Connect provider (allauth's pages, under allauth's names).
+    path("oidc/<str:provider_id>/login/", provider_pages.login, name="openid_connect_login"),
+    path(
+        "oidc/<str:provider_id>/login/callback/",
+        provider_pages.callback,
+        name="openid_connect_callback",
+    ),
 ]
 
 # The pages emailed links open ({FRONTEND_URL}/…; a trailing slash is accepted too).

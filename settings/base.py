@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "dj_rest_auth",
     "dj_rest_auth.registration",
     # Before drf_spectacular: its templates override the library's (the CDN-free ReDoc page).
@@ -244,6 +245,7 @@ SURVEY_INVITATIONS_PER_DAY = env.int("SURVEY_INVITATIONS_PER_DAY", default=500)
 # --- integrations --- (the REST framework and OpenAPI sections below name their entries)
 from settings.accounts import *  # noqa: E402, F403
 from settings.email import *  # noqa: E402, F403
+from settings.oidc import *  # noqa: E402, F403
 from settings.tasks import *  # noqa: E402, F403
 
 # --- Django REST framework --- https://www.django-rest-framework.org/api-guide/settings/
@@ -294,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "surveys.models.Question.Kind",
         "SessionKindEnum": "accounts.models.TokenSession.Kind",
     },
+    # The identity-provider routes only when OIDC_PROVIDERS names a provider.
+    "PREPROCESSING_HOOKS": ["accounts.schema.provider_routes_only_when_configured"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_tags_and_shared_responses",

@@ -7,6 +7,7 @@ from django.test import Client, TestCase
 from rest_framework.test import APIClient
 
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.oidc_provider import provider_entry, provider_process, provider_settings
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
@@ -121,3 +122,20 @@ def auth_client(user) -> APIClient:
     client = CommittingAPIClient()
     client.force_authenticate(user)
     return client
+
+
+# --- OpenID Connect: a real provider process on loopback (tests/oidc_provider.py) ---
+@pytest.fixture(scope="session")
+def oidc_provider_process():
+    with provider_process() as provider:
+        yield provider
+
+
+@pytest.fixture
+def oidc(settings, oidc_provider_process):
+    """The provider configured as `acme` (OIDC_PROVIDERS, OIDC_REDIRECT_URIS)."""
+    for name, value in provider_settings(
+        [provider_entry("acme", oidc_provider_process.url)]
+    ).items():
+        setattr(settings, name, value)
+    return oidc_provider_process
