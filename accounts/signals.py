@@ -36,7 +36,11 @@ def browser_session_registered(sender, request, user, **kwargs) -> None:
     django_request = getattr(request, "_request", request)
     session = getattr(django_request, "session", None)
     if session is not None and session.get(SESSION_KEY) == str(user.pk):
-        browser_session_register(user=user, request=django_request)
+        # Set by the code page of a login with two-factor authentication (accounts.mfa_forms).
+        second_factor_at = getattr(django_request, "second_factor_at", None)
+        browser_session_register(
+            user=user, request=django_request, second_factor_at=second_factor_at
+        )
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.browser_session_forgotten")

@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as jwt_views
 
 from accounts import services
+from accounts.login_flow import LoginRoute, login_finish
 from accounts.models import TokenSession, User
 from accounts.selectors import current_session, sessions_of
 from accounts.serializers import (
@@ -267,9 +268,8 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
 class TokenLoginView(LoginRouteMixin, djoser_views.TokenCreateView):
     def _action(self, serializer):
         # djoser's login_user would hand out the account's one DRF token (get_or_create).
-        issued = services.token_session_start(user=serializer.user, request=self.request)
-        services.api_login_record(request=self.request, user=serializer.user)
-        return Response({"auth_token": issued.key})
+        body = login_finish(request=self.request, user=serializer.user, route=LoginRoute.TOKEN)
+        return Response(body)
 
 
 class TokenLogoutView(djoser_views.TokenDestroyView):
@@ -309,20 +309,20 @@ class ObtainTokenView(LoginRouteMixin, ObtainAuthToken):
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        issued = services.token_session_start(
-            user=serializer.validated_data["user"], request=request
-        )
-        return Response({"token": issued.key})
+        user = serializer.validated_data["user"]
+        return Response(login_finish(request=request, user=user, route=LoginRoute.OBTAIN))
 
 
 # --- dj-rest-auth: /dj-rest-auth/ ---
 @extend_schema_view(post=extend_schema(responses={200: RestAuthTokenSerializer}, description=LOGIN))
 class RestAuthLoginView(LoginRouteMixin, rest_auth_views.LoginView):
-    def login(self):
-        # dj-rest-auth's TOKEN_CREATOR would hand out the account's one DRF token; the
-        # response serializer reads `.key` of what this sets.
-        self.user = self.serializer.validated_data["user"]
-        self.token = services.token_session_start(user=self.user, request=self.request)
+    def post(self, request, *args, **kwargs):
+        # dj-rest-auth's login() would hand out the account's one DRF token (TOKEN_CREATOR).
+        self.request = request
+        self.serializer = self.get_serializer(data=request.data)
+        self.serializer.is_valid(raise_exception=True)
+        user = self.serializer.validated_data["user"]
+        return Response(login_finish(request=request, user=user, route=LoginRoute.REST_AUTH))
 
 
 class RestAuthLogoutView(rest_auth_views.LogoutView):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",
     "dj_rest_auth",
     "dj_rest_auth.registration",
     # Before drf_spectacular: its templates override the library's (the CDN-free ReDoc page).
