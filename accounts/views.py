@@ -38,10 +38,14 @@ from accounts.serializers import (
     ObtainTokenSerializer,
     SessionEndSerializer,
     SessionSerializer,
-    TokenObtainPairSerializer,
 )
 from accounts.throttling import ActionScopeMixin, ScopedRateThrottle
 from accounts.tokens import password_reset_tokens
+from accounts.two_factor_serializers import (
+    ObtainAnswerSerializer,
+    PairAnswerSerializer,
+    login_answer,
+)
 
 NO_CONTENT = OpenApiResponse(description="Done; no body.")
 DETAIL = inline_serializer("AccountDetail", {"detail": serializers.CharField()})
@@ -50,6 +54,11 @@ LOGOUT_REQUEST = inline_serializer("Logout", {"refresh": serializers.CharField(r
 LOGIN = (
     "Only confirmed, active accounts log in. Every login route shares the `login` throttle and "
     "one failed-login counter per account: too many failures answer 429 with Retry-After."
+)
+MFA_REQUIRED = (
+    'With two-factor authentication on, the answer is `{"mfa_required": true, '
+    '"ephemeral_token"}` and no credential: send the token with a code to '
+    "/dj-rest-auth/mfa/verify/, which answers what this route would have."
 )
 OWN_ACCOUNT = "Only your own account (staff: any); another id is 404."
 DELETE_ACCOUNT = (
@@ -264,7 +273,12 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema_view(post=extend_schema(responses={200: DjoserTokenSerializer}, description=LOGIN))
+@extend_schema_view(
+    post=extend_schema(
+        responses={200: login_answer("TokenLoginAnswer", DjoserTokenSerializer)},
+        description=f"{LOGIN} {MFA_REQUIRED}",
+    )
+)
 class TokenLoginView(LoginRouteMixin, djoser_views.TokenCreateView):
     def _action(self, serializer):
         # djoser's login_user would hand out the account's one DRF token (get_or_create).
@@ -287,17 +301,22 @@ class TokenLogoutView(djoser_views.TokenDestroyView):
 @extend_schema_view(
     post=extend_schema(
         responses={
-            200: TokenObtainPairSerializer,
+            200: login_answer("JWTLoginAnswer", PairAnswerSerializer),
             401: OpenApiResponse(description="No account that may log in has these credentials."),
         },
-        description=LOGIN,
+        description=f"{LOGIN} {MFA_REQUIRED}",
     )
 )
 class JWTCreateView(LoginRouteMixin, jwt_views.TokenObtainPairView):
     pass
 
 
-@extend_schema_view(post=extend_schema(description=f'`"username"` holds the email. {LOGIN}'))
+@extend_schema_view(
+    post=extend_schema(
+        responses={200: login_answer("ObtainTokenAnswer", ObtainAnswerSerializer)},
+        description=f'`"username"` holds the email. {LOGIN} {MFA_REQUIRED}',
+    )
+)
 class ObtainTokenView(LoginRouteMixin, ObtainAuthToken):
     """DRF's obtain-token view: `{"username": <email>, "password"}` → `{"token"}`."""
 
@@ -314,7 +333,12 @@ class ObtainTokenView(LoginRouteMixin, ObtainAuthToken):
 
 
 # --- dj-rest-auth: /dj-rest-auth/ ---
-@extend_schema_view(post=extend_schema(responses={200: RestAuthTokenSerializer}, description=LOGIN))
+@extend_schema_view(
+    post=extend_schema(
+        responses={200: login_answer("RestAuthLoginAnswer", RestAuthTokenSerializer)},
+        description=f"{LOGIN} {MFA_REQUIRED}",
+    )
+)
 class RestAuthLoginView(LoginRouteMixin, rest_auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         # dj-rest-auth's login() would hand out the account's one DRF token (TOKEN_CREATOR).
