@@ -29,7 +29,7 @@ SITE_NAME = env.str("SITE_NAME", default="Canvass")
 SITE_ID = 1
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_apps.AccountAdminConfig",  # django.contrib.admin, its site two-factor aware
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
