@@ -15,6 +15,7 @@ from tests.accounts.conftest import NEW_PASSWORD, mail_to, token_client
 from tests.accounts.resets import request_reset
 from tests.accounts.two_factor import ACTIVATE, START, STEP, enrol, signed_in, verify
 from tests.conftest import CommittingAPIClient
+from tests.smtp import mime_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +217,18 @@ def test_a_password_reset_keeps_two_factor_authentication(enrolled, confirmed_us
         format="json",
     )
     assert login.json()["mfa_required"] is True
+
+
+def test_the_notices_arrive_over_smtp_without_secrets(smtp_transport, confirmed_user, clock):
+    enrolment = enrol(confirmed_user)
+    clock.shift(STEP)
+    signed_in(confirmed_user).post(DEACTIVATE, {"code": enrolment.code()}, format="json")
+
+    on, off = smtp_transport.wait_for(2)
+    assert "is on" in on["Subject"] and "is off" in off["Subject"]
+    for received in (on, off):
+        parts = mime_parts(received)
+        assert set(parts) == {"text/plain", "text/html"}
+        assert all("/auth/sessions/end_others/" in body for body in parts.values())
+        assert enrolment.secret not in received.as_string()
+        assert not any(code in received.as_string() for code in enrolment.recovery_codes)
