@@ -25,6 +25,7 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core import signing
 from django.db import transaction
@@ -200,6 +201,8 @@ def second_factor_attempt(*, request, user: User, code: str) -> Authenticator | 
     """`code_accept` as a login attempt of the account: counted by the lockout before the code
     is checked (accounts.lockout), a wrong code a failed login (audited, detail "two-factor
     code"), and no code checked while the account is locked (`SecondFactorLocked`)."""
+    if not settings.AXES_ENABLED:  # the lockout is off for passwords too
+        return code_accept(user=user, code=code)
     django_request = getattr(request, "_request", request)
     AxesProxyHandler.update_request(django_request)
     credentials = {"email": user.email}
