@@ -169,8 +169,13 @@ class CurrentPasswordSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"current_password": [djoser_settings.CONSTANTS.messages.INVALID_PASSWORD_ERROR]}
             )
+        self.validate_request(attrs)
+        # Last: a TOTP is spent once accepted, so nothing may refuse the request after it.
         second_factor_step_up(request=request, user=request.user, code=attrs.get("code"))
         return attrs
+
+    def validate_request(self, attrs) -> None:
+        """The route's own checks, once the password is known to be right."""
 
 
 class PasswordChangeSerializer(CurrentPasswordSerializer):
@@ -178,10 +183,8 @@ class PasswordChangeSerializer(CurrentPasswordSerializer):
 
     new_password = password_field()
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
+    def validate_request(self, attrs) -> None:
         check_password_rules(attrs["new_password"], self.context["request"].user, "new_password")
-        return attrs
 
 
 class AccountDeleteSerializer(CurrentPasswordSerializer):
@@ -308,8 +311,10 @@ class RestAuthPasswordChangeSerializer(rest_auth.PasswordChangeSerializer):
         if not current_password_check(request=self.request, user=self.user, password=password):
             message = _("Your old password was entered incorrectly. Please enter it again.")
             raise serializers.ValidationError({"old_password": [message]})
+        attrs = super().validate(attrs)
+        # Last: a TOTP is spent once accepted, so nothing may refuse the request after it.
         second_factor_step_up(request=self.request, user=self.user, code=attrs.get("code"))
-        return super().validate(attrs)
+        return attrs
 
     def save(self):
         services.password_change(

@@ -97,3 +97,19 @@ def test_ending_sessions_takes_a_code_instead_of_the_password(enrolled, confirme
     assert missing.status_code == HTTPStatus.BAD_REQUEST
     assert list(missing.json()) == ["code"]
     assert done.status_code == HTTPStatus.NO_CONTENT
+
+
+@pytest.mark.parametrize("route", ["djoser-set-password", "dj-rest-auth-password-change"])
+def test_a_refused_new_password_leaves_the_code_unspent(enrolled, session_client, password, route):
+    spec = STEP_UP_ROUTES[route]
+    weak = {key: "123" for key in spec.payload(password) if key.startswith("new_password")}
+    code = enrolled.code()
+
+    refused = session_client.post(
+        spec.path, {**spec.payload(password), **weak, "code": code}, format="json"
+    )
+    done = step_up(session_client, route, password, code=code)
+
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert "code" not in refused.json()
+    assert done.status_code == spec.done, done.content
