@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 import pytest
 
+from accounts.login_flow import LoginRoute, login_finish
 from accounts.models import AuditEvent, SecondFactorChallenge, TokenSession
 from tests.accounts.conftest import token_client
 from tests.accounts.logins import API_LOGINS, api_login, assert_locked, attempt
@@ -201,3 +202,19 @@ def test_an_account_without_totp_logs_in_at_once(confirmed_user, password):
 
     assert set(response.json()) == {"auth_token"}
     assert TokenSession.objects.get(user=confirmed_user).second_factor_at is None
+
+
+def test_a_login_by_another_first_factor_asks_for_the_code_too(enrolled, confirmed_user, rf):
+    """The emailed-code and provider logins end in login_finish as well: no password needed."""
+    request = rf.post("/auth/login/code/confirm/")
+
+    body = login_finish(
+        request=request, user=confirmed_user, route=LoginRoute.JWT, method=TokenSession.Method.CODE
+    )
+
+    assert set(body) == {"mfa_required", "ephemeral_token"}
+    response = verify(body["ephemeral_token"], enrolled.code())
+    assert set(response.json()) == {"access", "refresh"}
+    session = TokenSession.objects.get(user=confirmed_user)
+    assert session.method == TokenSession.Method.CODE
+    assert session.second_factor_at is not None
