@@ -61,6 +61,10 @@ MFA_REQUIRED = (
     "/dj-rest-auth/mfa/verify/, which answers what this route would have."
 )
 OWN_ACCOUNT = "Only your own account (staff: any); another id is 404."
+STEP_UP_REFUSED = (
+    'Wrong or no password (`{"current_password": [...]}`); with two-factor authentication on, '
+    'also a wrong or missing `code` (`{"code": [...]}`).'
+)
 DELETE_ACCOUNT = (
     'Deletes the account; the JSON body `{"current_password"}` is required (400 without it).'
 )
@@ -102,7 +106,7 @@ class LoginRouteMixin:
     partial_update=extend_schema(description=f"{NAMES_ONLY} {OWN_ACCOUNT}"),
     destroy=extend_schema(
         description=f"{DELETE_ACCOUNT} {OWN_ACCOUNT}",
-        responses={204: NO_CONTENT, 400: OpenApiResponse(description="Wrong or no password.")},
+        responses={204: NO_CONTENT, 400: OpenApiResponse(description=STEP_UP_REFUSED)},
     ),
     me=[
         extend_schema(methods=["GET"], description="The signed-in account."),
@@ -112,7 +116,7 @@ class LoginRouteMixin:
             description=DELETE_ACCOUNT,
             responses={
                 204: NO_CONTENT,
-                400: OpenApiResponse(description="Wrong or no password."),
+                400: OpenApiResponse(description=STEP_UP_REFUSED),
             },
         ),
     ],
@@ -464,7 +468,8 @@ SESSION_END_ERRORS = {
     204: NO_CONTENT,
     400: OpenApiResponse(
         description='`{"current_password": [...]}`: missing (the session logged in more than '
-        "10 minutes ago) or wrong (counted as a failed login)."
+        "10 minutes ago) or wrong (counted as a failed login). With two-factor authentication on, "
+        '`code` is asked instead: `{"code": [...]}`.'
     ),
 }
 
