@@ -134,3 +134,17 @@ def test_staff_turn_a_users_two_factor_authentication_off(enrolled, staff, user,
     event = AuditEvent.objects.get(event=AuditEvent.Event.MFA_DISABLED, target=user.email)
     assert (event.actor, event.detail) == (staff, "reset by staff")
     assert "off" in mail_to(user.email)[-1].subject
+
+
+def test_guessed_codes_on_the_code_page_lock_the_account(enrolled, staff, password, lockout):
+    client = CommittingClient()
+    client.post("/accounts/login/", {"login": staff.email, "password": password})
+
+    answers = [
+        client.post(CODE_PAGE, {"code": "000000"}) for _ in range(lockout.AXES_FAILURE_LIMIT)
+    ]
+
+    assert answers[-1].status_code == HTTPStatus.TOO_MANY_REQUESTS
+    right = client.post(CODE_PAGE, {"code": enrolled.code()})
+    assert right.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert SESSION_KEY not in client.session
