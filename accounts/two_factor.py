@@ -252,11 +252,12 @@ def challenge_pass(*, request, token: str, code: str) -> SecondFactorChallenge:
     digest = token_digest(str(token))
     with transaction.atomic():
         challenge = (
-            SecondFactorChallenge.objects.select_for_update()
+            SecondFactorChallenge.objects.select_for_update(of=("self",))  # not the user row
             .select_related("user")
             .filter(token_digest=digest)
             .first()
         )
+        # An expired row stays until the account's next login purges it (challenge_start).
         if challenge is None or challenge.expired:
             raise TwoFactorError(EPHEMERAL_TOKEN_INVALID, field="ephemeral_token")
         locked: SecondFactorLocked | None = None
