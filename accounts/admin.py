@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken import admin as _drf_token_admin  # noqa: F401
 from rest_framework.authtoken.models import TokenProxy
 
-from accounts import services
+from accounts import services, two_factor
 from accounts.devices import device_label
 from accounts.models import AuditEvent, TokenSession, User
 
@@ -83,6 +84,19 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    actions = ("reset_two_factor",)
+
+    @admin.action(
+        description=_("Turn two-factor authentication off (lost authenticator)"),
+        permissions=("change",),
+    )
+    def reset_two_factor(self, request, queryset) -> None:
+        """For an owner who lost their authenticator and their recovery codes: audited with
+        the staff member as actor, and the owner is mailed."""
+        reset = sum(two_factor.totp_deactivate(user=user, actor=request.user) for user in queryset)
+        self.message_user(
+            request, _("Two-factor authentication turned off: %(count)d.") % {"count": reset}
+        )
 
     def save_model(self, request, obj, form, change) -> None:
         """Deactivating an account here is `account_deactivate`: its credentials end too."""
@@ -93,6 +107,10 @@ class UserAdmin(DjangoUserAdmin):
     def delete_model(self, request, obj) -> None:
         services.account_delete(user=obj)
 
+
+# allauth.mfa's own admin would delete authenticators without the notice and the audit event
+# (UserAdmin.reset_two_factor does both), and shows their encrypted data.
+admin.site.unregister(Authenticator)
 
 # DRF's token admin would create keys stored in the clear; token sessions replace it. Its
 # module is imported here, so it has registered before it is taken away.

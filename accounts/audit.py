@@ -110,7 +110,13 @@ def login_failed(sender, credentials: dict, request=None, **kwargs) -> None:
     refused_by_lock = bool(request is not None and getattr(request, "lockout_refused", False))
     # A current password asked again (accounts.step_up) fails as a login of the account does.
     step_up = bool(request is not None and getattr(request, "step_up", False))
-    details = ["current password" if step_up else "", "locked" if refused_by_lock else ""]
+    # A wrong two-factor code (accounts.two_factor.second_factor_attempt) too.
+    second_factor = bool(request is not None and getattr(request, "second_factor", False))
+    details = [
+        "current password" if step_up else "",
+        "two-factor code" if second_factor else "",
+        "locked" if refused_by_lock else "",
+    ]
     audit_record(
         Event.LOGIN,
         outcome=Outcome.FAILURE,

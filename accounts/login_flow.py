@@ -11,8 +11,9 @@ from enum import StrEnum
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
-from accounts import services
+from accounts import services, two_factor
 from accounts.jwt_sessions import SessionRefreshToken, token_sid
 from accounts.models import TokenSession, User
 
@@ -65,5 +66,25 @@ def login_finish(
     route: LoginRoute,
     method: str = TokenSession.Method.PASSWORD,
 ) -> dict[str, Any]:
-    """The answer of a login whose first factor (password, emailed code, provider) passed."""
+    """The answer of a login whose first factor (password, emailed code, provider) passed.
+
+    With two-factor authentication on, no credential yet: `{"mfa_required": true,
+    "ephemeral_token"}`, which `second_factor_finish` turns into the route's answer. Nothing
+    of the login is recorded before then (no last login, the failure count not reset)."""
+    if two_factor.mfa_enabled(user):
+        token = two_factor.challenge_start(user=user, route=route, method=method)
+        return {"mfa_required": True, "ephemeral_token": token}
     return credential_issue(request=request, user=user, route=route, method=method)
+
+
+def second_factor_finish(*, request: HttpRequest, ephemeral_token: str, code: str) -> dict:
+    """`/dj-rest-auth/mfa/verify/`: the answer the login's route would have given, once the
+    code passes (refusals: accounts.two_factor.challenge_pass)."""
+    challenge = two_factor.challenge_pass(request=request, token=ephemeral_token, code=code)
+    return credential_issue(
+        request=request,
+        user=challenge.user,
+        route=LoginRoute(challenge.route),
+        method=challenge.method,
+        second_factor_at=timezone.now(),
+    )

@@ -1,6 +1,7 @@
 """The email-based user: the address is the identity, unique in its canonical form."""
 
 from contextlib import suppress
+from datetime import timedelta
 from typing import ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -150,6 +151,11 @@ class AuditEvent(models.Model):
         DELETION = "deletion", _("deletion")
         PROVIDER_LINK = "provider_link", _("identity provider linked")
         PROVIDER_UNLINK = "provider_unlink", _("identity provider unlinked")
+        MFA_ENABLED = "mfa_enabled", _("two-factor authentication on")
+        MFA_DISABLED = "mfa_disabled", _("two-factor authentication off")
+        MFA_RECOVERY_CODES_REGENERATED = "mfa_codes_regenerated", _("recovery codes regenerated")
+        MFA_RECOVERY_CODE_USED = "mfa_recovery_code_used", _("recovery code used")
+        MFA_CODE = "mfa_code", _("two-factor code")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("success")
@@ -374,3 +380,37 @@ class LoginCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} (until {self.expires_at:%H:%M})"
+
+
+class SecondFactorChallenge(models.Model):
+    """A login whose first factor passed and whose account has two-factor authentication on:
+    the ephemeral token the client must bring back with a code (accounts.two_factor).
+
+    Only the token's digest is stored. The row is bound to the route that started the login
+    and to how the first factor was proved; it ends on success, after `MAX_FAILURES` wrong
+    codes, or `LIFETIME` after it was made."""
+
+    LIFETIME = timedelta(minutes=5)
+    MAX_FAILURES = 5
+
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    token_digest = models.CharField(_("token digest"), max_length=64, unique=True)
+    route = models.CharField(_("login route"), max_length=16)
+    method = models.CharField(
+        _("signed in with"), max_length=16, choices=TokenSession.Method.choices
+    )
+    failures = models.PositiveSmallIntegerField(_("wrong codes"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("second-factor challenge")
+        verbose_name_plural = _("second-factor challenges")
+
+    def __str__(self) -> str:
+        return f"{self.route} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def expired(self) -> bool:
+        return timezone.now() - self.created_at > self.LIFETIME

@@ -91,6 +91,13 @@ def send_provider_linked(*, user, provider: str) -> None:
     email_send(to=user.email, template="account_provider_linked", context={"provider": provider})
 
 
+def send_two_factor_notice(*, user, change: str, codes_left: int | None = None) -> None:
+    """Two-factor authentication turned on or off (`enabled`, `disabled`, `reset` by staff),
+    recovery codes regenerated (`regenerated`) or one used (`recovery_code_used`)."""
+    context = {"change": change, "codes_left": codes_left}
+    email_send(to=user.email, template="account_two_factor", context=context)
+
+
 # --- allauth: DefaultAccountAdapter.send_mail(template_prefix, email, context) ---
 ALLAUTH_MESSAGES = {
     "account/email/email_confirmation_signup": "account_confirmation",

@@ -23,10 +23,12 @@ from accounts.authentication import JWTAuthentication
 from accounts.devices import device_label
 from accounts.jwt_sessions import SessionRefreshToken, token_sid
 from accounts.login_codes import TYPED_MAX_LENGTH
+from accounts.login_flow import LoginRoute, login_finish
 from accounts.models import TokenSession, User
 from accounts.policy import account_can_log_in
 from accounts.selectors import password_reset_link_user
-from accounts.step_up import current_password_check
+from accounts.step_up import current_password_check, second_factor_step_up
+from accounts.two_factor import mfa_enabled
 from accounts.validators import PASSWORD_MAX_LENGTH
 
 PASSWORD_STYLE = {"input_type": "password"}
@@ -140,13 +142,26 @@ class DjoserPasswordResetConfirmSerializer(UidTokenSerializer):
         return attrs
 
 
+def second_factor_code_field() -> serializers.CharField:
+    """The `code` a step-up asks for when two-factor authentication is on (a TOTP or a
+    recovery code; accounts.step_up.second_factor_step_up)."""
+    return serializers.CharField(
+        required=False,
+        max_length=32,
+        write_only=True,
+        help_text="With two-factor authentication on: a current TOTP or an unused recovery code.",
+    )
+
+
 class CurrentPasswordSerializer(serializers.Serializer):
     """djoser's routes that ask for the current password (set_password, set_email, deleting
-    the account). The password is checked once every field is valid: a request with an
-    oversized or missing field is refused without hashing anything. It is checked as a login
-    is (accounts.step_up): throttled, counted by the lockout, audited."""
+    the account), plus `code` with two-factor authentication on. The password is checked once
+    every field is valid: a request with an oversized or missing field is refused without
+    hashing anything. It is checked as a login is (accounts.step_up): throttled, counted by
+    the lockout, audited."""
 
     current_password = password_field()
+    code = second_factor_code_field()
 
     def validate(self, attrs):
         request = self.context["request"]
@@ -155,7 +170,13 @@ class CurrentPasswordSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"current_password": [djoser_settings.CONSTANTS.messages.INVALID_PASSWORD_ERROR]}
             )
+        self.validate_request(attrs)
+        # Last: a TOTP is spent once accepted, so nothing may refuse the request after it.
+        second_factor_step_up(request=request, user=request.user, code=attrs.get("code"))
         return attrs
+
+    def validate_request(self, attrs) -> None:
+        """The route's own checks, once the password is known to be right."""
 
 
 class PasswordChangeSerializer(CurrentPasswordSerializer):
@@ -163,10 +184,8 @@ class PasswordChangeSerializer(CurrentPasswordSerializer):
 
     new_password = password_field()
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
+    def validate_request(self, attrs) -> None:
         check_password_rules(attrs["new_password"], self.context["request"].user, "new_password")
-        return attrs
 
 
 class AccountDeleteSerializer(CurrentPasswordSerializer):
@@ -210,11 +229,6 @@ class RestAuthLoginSerializer(rest_auth.LoginSerializer):
     @staticmethod
     def validate_email_verification_status(user, email=None) -> None:
         """Confirmed is `account_can_log_in`, already asked above; allauth's copy agrees."""
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        services.api_login_record(request=self.context["request"], user=attrs["user"])
-        return attrs
 
 
 class RestAuthRegisterSerializer(RegisterSerializer):
@@ -286,6 +300,7 @@ class RestAuthPasswordChangeSerializer(rest_auth.PasswordChangeSerializer):
     old_password = password_field()
     new_password1 = password_field()
     new_password2 = password_field()
+    code = second_factor_code_field()
 
     def validate_old_password(self, value: str) -> str:
         """Checked in `validate`, once every field is known to be valid."""
@@ -296,7 +311,10 @@ class RestAuthPasswordChangeSerializer(rest_auth.PasswordChangeSerializer):
         if not current_password_check(request=self.request, user=self.user, password=password):
             message = _("Your old password was entered incorrectly. Please enter it again.")
             raise serializers.ValidationError({"old_password": [message]})
-        return super().validate(attrs)
+        attrs = super().validate(attrs)
+        # Last: a TOTP is spent once accepted, so nothing may refuse the request after it.
+        second_factor_step_up(request=self.request, user=self.user, code=attrs.get("code"))
+        return attrs
 
     def save(self):
         services.password_change(
@@ -319,13 +337,10 @@ class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
         self.fields["password"] = password_field()
 
     def validate(self, attrs):
-        data = super().validate(attrs)
-        request = self.context["request"]
-        sid = token_sid(SessionRefreshToken(data["refresh"], verify=False))
-        if sid is not None:
-            services.jwt_session_register(user=self.user, sid=sid, request=request)
-        services.api_login_record(request=request, user=self.user)
-        return data
+        # simplejwt's parent makes the pair; only its password check (the grandparent) runs
+        # here, and the login ends where every API login does (accounts.login_flow).
+        jwt_serializers.TokenObtainSerializer.validate(self, attrs)
+        return login_finish(request=self.context["request"], user=self.user, route=LoginRoute.JWT)
 
 
 class ObtainTokenSerializer(AuthTokenSerializer):
@@ -333,11 +348,6 @@ class ObtainTokenSerializer(AuthTokenSerializer):
 
     username = serializers.CharField(max_length=254, write_only=True)
     password = password_field()
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        services.api_login_record(request=self.context["request"], user=attrs["user"])
-        return attrs
 
 
 class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
@@ -412,15 +422,19 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class SessionEndSerializer(serializers.Serializer):
-    """Ending sessions: the current password, unless the caller's session logged in within
-    the last 10 minutes (services.REAUTH_WITHIN); checked as a login attempt
-    (accounts.step_up)."""
+    """Ending sessions: the current password — with two-factor authentication on, a `code`
+    instead — unless the caller's session logged in within the last 10 minutes
+    (services.REAUTH_WITHIN); checked as a login attempt (accounts.step_up)."""
 
     current_password = password_field(required=False)
+    code = second_factor_code_field()
 
     def validate(self, attrs):
         request = self.context["request"]
         if not services.session_reauth_needed(current=self.context.get("current")):
+            return attrs
+        if mfa_enabled(request.user):  # the second factor stands in for the password
+            second_factor_step_up(request=request, user=request.user, code=attrs.get("code"))
             return attrs
         password = attrs.get("current_password")
         if not password:

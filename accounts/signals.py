@@ -38,7 +38,11 @@ def browser_session_registered(sender, request, user, **kwargs) -> None:
     session = getattr(django_request, "session", None)
     if session is not None and session.get(SESSION_KEY) == str(user.pk):
         method = browser_login_method(django_request, user)
-        browser_session_register(user=user, request=django_request, method=method)
+        # Set by the code page of a login with two-factor authentication (accounts.mfa_forms).
+        second_factor_at = getattr(django_request, "second_factor_at", None)
+        browser_session_register(
+            user=user, request=django_request, method=method, second_factor_at=second_factor_at
+        )
 
 
 # allauth's name of a first factor (its session's authentication records) → the registry's.

@@ -1,9 +1,12 @@
-"""Step-up checks: a signed-in account's current password, asked again, is a login attempt."""
+"""Step-up checks: a signed-in account's current password or second factor, asked again, is a
+login attempt."""
 
 from typing import Any
 
 from django.contrib.auth import authenticate
+from rest_framework import serializers
 
+from accounts import two_factor
 from accounts.models import User
 from accounts.throttling import throttle_by_address
 
@@ -27,3 +30,20 @@ def current_password_check(*, request: Any, user: User, password: str) -> bool:
     finally:
         del django_request.step_up
     return checked is not None and checked.pk == user.pk
+
+
+def second_factor_step_up(*, request: Any, user: User, code: str | None) -> None:
+    """With two-factor authentication on, a route that asks for the current password (or the
+    data export) also needs `code`: a current TOTP or an unused recovery code, checked as a
+    login attempt is (the `login` throttle, the lockout: a wrong code is a failed login).
+
+    Refusals: `400 {"code": [...]}` (a DRF ValidationError) when it is missing or wrong; the
+    lockout's 429 (accounts.two_factor.SecondFactorLocked). Without two-factor authentication
+    it does nothing."""
+    if not two_factor.mfa_enabled(user):
+        return
+    if not code:
+        raise serializers.ValidationError({"code": [two_factor.CODE_MISSING]})
+    throttle_by_address(request, "login")
+    if two_factor.second_factor_attempt(request=request, user=user, code=code) is None:
+        raise serializers.ValidationError({"code": [two_factor.CODE_WRONG]})

@@ -1,12 +1,21 @@
 """Account routes (README "Accounts"): /auth/, /dj-rest-auth/, /accounts/, link pages."""
 
 from allauth.account import views as allauth_views
+from allauth.mfa.base import views as mfa_views
 from dj_rest_auth.views import UserDetailsView
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 from rest_framework_simplejwt import views as jwt_views
 
-from accounts import code_login_pages, entrance, pages, provider_pages, provider_views, views
+from accounts import (
+    code_login_pages,
+    entrance,
+    pages,
+    provider_pages,
+    provider_views,
+    two_factor_views,
+    views,
+)
 
 router = DefaultRouter()
 router.register("users", views.AccountViewSet, basename="user")
@@ -79,6 +88,29 @@ rest_auth_patterns = [
         provider_views.SocialAccountDisconnectView.as_view(),
         name="social_account_disconnect",
     ),
+    # dj-rest-auth 7.2's two-factor paths, over allauth.mfa's store (accounts.two_factor_views).
+    re_path(r"^mfa/status/?$", two_factor_views.MFAStatusView.as_view(), name="mfa_status"),
+    re_path(
+        r"^mfa/totp/activate/?$",
+        two_factor_views.TOTPActivateView.as_view(),
+        name="mfa_totp_activate",
+    ),
+    re_path(
+        r"^mfa/totp/deactivate/?$",
+        two_factor_views.TOTPDeactivateView.as_view(),
+        name="mfa_totp_deactivate",
+    ),
+    re_path(
+        r"^mfa/recovery-codes/?$",
+        two_factor_views.RecoveryCodesView.as_view(),
+        name="mfa_recovery_codes",
+    ),
+    re_path(
+        r"^mfa/recovery-codes/regenerate/?$",
+        two_factor_views.RecoveryCodesRegenerateView.as_view(),
+        name="mfa_recovery_codes_regenerate",
+    ),
+    re_path(r"^mfa/verify/?$", two_factor_views.MFAVerifyView.as_view(), name="mfa_verify"),
 ]
 
 # allauth's own pages needed for session login, confirmation and social callbacks. Its
@@ -116,6 +148,8 @@ allauth_patterns = [
         provider_pages.callback,
         name="openid_connect_callback",
     ),
+    # The second page of a browser login with two-factor authentication on.
+    path("2fa/authenticate/", mfa_views.authenticate, name="mfa_authenticate"),
 ]
 
 # The pages emailed links open ({FRONTEND_URL}/…; a trailing slash is accepted too).

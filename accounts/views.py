@@ -41,10 +41,15 @@ from accounts.serializers import (
     ObtainTokenSerializer,
     SessionEndSerializer,
     SessionSerializer,
-    TokenObtainPairSerializer,
 )
 from accounts.throttling import ActionScopeMixin, ScopedRateThrottle
 from accounts.tokens import password_reset_tokens
+from accounts.two_factor_serializers import (
+    MFARequiredSerializer,
+    ObtainAnswerSerializer,
+    PairAnswerSerializer,
+    login_answer,
+)
 
 NO_CONTENT = OpenApiResponse(description="Done; no body.")
 UNCONFIRMED = _(
@@ -58,7 +63,16 @@ LOGIN = (
     "Only confirmed, active accounts log in. Every login route shares the `login` throttle and "
     "one failed-login counter per account: too many failures answer 429 with Retry-After."
 )
+MFA_REQUIRED = (
+    'With two-factor authentication on, the answer is `{"mfa_required": true, '
+    '"ephemeral_token"}` and no credential: send the token with a code to '
+    "/dj-rest-auth/mfa/verify/, which answers what this route would have."
+)
 OWN_ACCOUNT = "Only your own account (staff: any); another id is 404."
+STEP_UP_REFUSED = (
+    'Wrong or no password (`{"current_password": [...]}`); with two-factor authentication on, '
+    'also a wrong or missing `code` (`{"code": [...]}`).'
+)
 DELETE_ACCOUNT = (
     'Deletes the account; the JSON body `{"current_password"}` is required (400 without it).'
 )
@@ -110,7 +124,7 @@ class LoginRouteMixin:
     partial_update=extend_schema(description=f"{NAMES_ONLY} {OWN_ACCOUNT}"),
     destroy=extend_schema(
         description=f"{DELETE_ACCOUNT} {OWN_ACCOUNT}",
-        responses={204: NO_CONTENT, 400: OpenApiResponse(description="Wrong or no password.")},
+        responses={204: NO_CONTENT, 400: OpenApiResponse(description=STEP_UP_REFUSED)},
     ),
     me=[
         extend_schema(methods=["GET"], description="The signed-in account."),
@@ -120,7 +134,7 @@ class LoginRouteMixin:
             description=DELETE_ACCOUNT,
             responses={
                 204: NO_CONTENT,
-                400: OpenApiResponse(description="Wrong or no password."),
+                400: OpenApiResponse(description=STEP_UP_REFUSED),
             },
         ),
     ],
@@ -281,13 +295,17 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema_view(post=extend_schema(responses={200: DjoserTokenSerializer}, description=LOGIN))
+@extend_schema_view(
+    post=extend_schema(
+        responses={200: login_answer("TokenLoginAnswer", DjoserTokenSerializer)},
+        description=f"{LOGIN} {MFA_REQUIRED}",
+    )
+)
 class TokenLoginView(LoginRouteMixin, djoser_views.TokenCreateView):
     def _action(self, serializer):
         # djoser's login_user would hand out the account's one DRF token (get_or_create).
-        issued = services.token_session_start(user=serializer.user, request=self.request)
-        services.api_login_record(request=self.request, user=serializer.user)
-        return Response({"auth_token": issued.key})
+        body = login_finish(request=self.request, user=serializer.user, route=LoginRoute.TOKEN)
+        return Response(body)
 
 
 class TokenLogoutView(djoser_views.TokenDestroyView):
@@ -305,17 +323,22 @@ class TokenLogoutView(djoser_views.TokenDestroyView):
 @extend_schema_view(
     post=extend_schema(
         responses={
-            200: TokenObtainPairSerializer,
+            200: login_answer("JWTLoginAnswer", PairAnswerSerializer),
             401: OpenApiResponse(description="No account that may log in has these credentials."),
         },
-        description=LOGIN,
+        description=f"{LOGIN} {MFA_REQUIRED}",
     )
 )
 class JWTCreateView(LoginRouteMixin, jwt_views.TokenObtainPairView):
     pass
 
 
-@extend_schema_view(post=extend_schema(description=f'`"username"` holds the email. {LOGIN}'))
+@extend_schema_view(
+    post=extend_schema(
+        responses={200: login_answer("ObtainTokenAnswer", ObtainAnswerSerializer)},
+        description=f'`"username"` holds the email. {LOGIN} {MFA_REQUIRED}',
+    )
+)
 class ObtainTokenView(LoginRouteMixin, ObtainAuthToken):
     """DRF's obtain-token view: `{"username": <email>, "password"}` → `{"token"}`."""
 
@@ -327,10 +350,8 @@ class ObtainTokenView(LoginRouteMixin, ObtainAuthToken):
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        issued = services.token_session_start(
-            user=serializer.validated_data["user"], request=request
-        )
-        return Response({"token": issued.key})
+        user = serializer.validated_data["user"]
+        return Response(login_finish(request=request, user=user, route=LoginRoute.OBTAIN))
 
 
 # --- login by emailed code: /auth/login/code/ ---
@@ -371,7 +392,7 @@ class LoginCodeConfirmView(LoginRouteMixin, APIView):
         responses={
             200: PolymorphicProxySerializer(
                 component_name="LoginCodeCredential",
-                serializers=[DjoserTokenSerializer, TokenObtainPairSerializer],
+                serializers=[DjoserTokenSerializer, PairAnswerSerializer, MFARequiredSerializer],
                 resource_type_field_name=None,
             ),
             400: OpenApiResponse(
@@ -394,13 +415,20 @@ class LoginCodeConfirmView(LoginRouteMixin, APIView):
 
 
 # --- dj-rest-auth: /dj-rest-auth/ ---
-@extend_schema_view(post=extend_schema(responses={200: RestAuthTokenSerializer}, description=LOGIN))
+@extend_schema_view(
+    post=extend_schema(
+        responses={200: login_answer("RestAuthLoginAnswer", RestAuthTokenSerializer)},
+        description=f"{LOGIN} {MFA_REQUIRED}",
+    )
+)
 class RestAuthLoginView(LoginRouteMixin, rest_auth_views.LoginView):
-    def login(self):
-        # dj-rest-auth's TOKEN_CREATOR would hand out the account's one DRF token; the
-        # response serializer reads `.key` of what this sets.
-        self.user = self.serializer.validated_data["user"]
-        self.token = services.token_session_start(user=self.user, request=self.request)
+    def post(self, request, *args, **kwargs):
+        # dj-rest-auth's login() would hand out the account's one DRF token (TOKEN_CREATOR).
+        self.request = request
+        self.serializer = self.get_serializer(data=request.data)
+        self.serializer.is_valid(raise_exception=True)
+        user = self.serializer.validated_data["user"]
+        return Response(login_finish(request=request, user=user, route=LoginRoute.REST_AUTH))
 
 
 class RestAuthLogoutView(rest_auth_views.LogoutView):
@@ -518,7 +546,8 @@ SESSION_END_ERRORS = {
     204: NO_CONTENT,
     400: OpenApiResponse(
         description='`{"current_password": [...]}`: missing (the session logged in more than '
-        "10 minutes ago) or wrong (counted as a failed login)."
+        "10 minutes ago) or wrong (counted as a failed login). With two-factor authentication on, "
+        '`code` is asked instead: `{"code": [...]}`.'
     ),
 }
 

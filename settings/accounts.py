@@ -187,3 +187,24 @@ AXES_USERNAME_FORM_FIELD = "email"
 AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.clients.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+
+# --- two-factor authentication (allauth.mfa) --- https://docs.allauth.org/en/latest/mfa/configuration.html
+# One store of authenticators (allauth.mfa's Authenticator rows) for the API routes
+# (/dj-rest-auth/mfa/…, accounts/two_factor.py), the browser login and the admin.
+MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# RFC 6238: SHA-1, 6 digits, 30 s steps, one step of clock drift either way.
+MFA_TOTP_PERIOD = 30
+MFA_TOTP_DIGITS = 6
+MFA_TOTP_TOLERANCE = 1
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Canvass")
+MFA_RECOVERY_CODE_COUNT = 10
+# The browser's code page checks codes exactly as the API does (replay, lockout, notices).
+MFA_FORMS = {"authenticate": "accounts.mfa_forms.AuthenticateForm"}
+# TOTP secrets and recovery-code seeds are stored Fernet-encrypted under a key derived from
+# MFA_ENCRYPTION_KEY, or from SECRET_KEY when it is unset. Changing the key that applies makes
+# every enrolled authenticator unreadable: set MFA_ENCRYPTION_KEY once and keep it, so that
+# SECRET_KEY can be rotated without disabling everyone's two-factor authentication.
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="")
+# Staff must enrol in two-factor authentication before the admin opens.
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=not DEBUG)

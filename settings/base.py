@@ -29,7 +29,7 @@ SITE_NAME = env.str("SITE_NAME", default="Canvass")
 SITE_ID = 1
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_apps.AccountAdminConfig",  # django.contrib.admin, its site two-factor aware
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "dj_rest_auth",
     "dj_rest_auth.registration",
     # Before drf_spectacular: its templates override the library's (the CDN-free ReDoc page).

@@ -9,6 +9,9 @@ os.environ.setdefault("EMAIL_URL", "locmem:")
 # The browsable API's forms are tested (password inputs masked); that it is off by default under
 # DEBUG=0 is tested in a process of its own (tests/test_settings.py).
 os.environ.setdefault("BROWSABLE_API", "1")
+# Staff enrol in two-factor authentication before the admin opens (on by default under DEBUG=0);
+# the admin tests sign staff in with a password only, the rule has tests of its own.
+os.environ.setdefault("MFA_REQUIRED_FOR_STAFF", "0")
 
 from settings.base import *  # noqa: F403
 

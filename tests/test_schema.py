@@ -156,8 +156,26 @@ def test_security_requirements_say_whether_credentials_are_optional(schema, path
         ("/api-token-auth/", {"token"}),
     ],
 )
-def test_login_routes_answer_with_their_own_credential(schema, path, credential):
-    assert response_properties(schema, path, "post", "200") == credential
+def test_login_routes_answer_with_their_own_credential_or_mfa_required(schema, path, credential):
+    content = schema["paths"][path]["post"]["responses"]["200"]["content"]
+    name = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    components = schema["components"]["schemas"]
+    shapes = [
+        set(components[choice["$ref"].rsplit("/", 1)[-1]]["properties"])
+        for choice in components[name]["oneOf"]
+    ]
+    assert shapes == [credential, {"mfa_required", "ephemeral_token"}]
+
+
+def test_mfa_verify_answers_any_login_routes_credential(schema):
+    content = schema["paths"]["/dj-rest-auth/mfa/verify/"]["post"]["responses"]["200"]["content"]
+    name = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    components = schema["components"]["schemas"]
+    shapes = [
+        set(components[choice["$ref"].rsplit("/", 1)[-1]]["properties"])
+        for choice in components[name]["oneOf"]
+    ]
+    assert shapes == [{"auth_token"}, {"access", "refresh"}, {"key"}, {"token"}]
 
 
 def test_djoser_and_dj_rest_auth_token_serializers_get_a_component_each(schema):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0012_session_method'),
+        ('accounts', '0013_second_factor'),
     ]
 
     operations = [

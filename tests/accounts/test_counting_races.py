@@ -1,35 +1,19 @@
 """Throttles and the lockout under concurrent requests: no limit admits one request too many."""
 
 import json
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.db import OperationalError, connection
+from django.db import OperationalError
 
 from accounts.counters import CounterCache, DatabaseCounters, counters
 from accounts.models import AuditEvent
 from tests.gunicorn import gunicorn, request
+from tests.threads import at_once
 
 THREADS = 30
 LIMIT = 10
-
-
-def at_once(count: int, send) -> list[int]:
-    """`send(number)` from `count` threads released together; their answers."""
-    start = threading.Barrier(count)
-
-    def run(number: int) -> int:
-        start.wait()
-        try:
-            return send(number)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def login_body(email: str, password: str) -> bytes:

@@ -1,9 +1,6 @@
 """Routes that ask for the current password check it as a login: throttled, locked, audited."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
 
 import pytest
 
@@ -11,52 +8,13 @@ from accounts.models import AuditEvent, User
 from accounts.services import token_session_start
 from tests.accounts.conftest import NEW_PASSWORD, token_client
 from tests.accounts.logins import LOGIN_ROUTES, api_login, assert_locked, attempt, signed_in
+from tests.accounts.step_ups import STEP_UP_ROUTES
 from tests.conftest import CommittingAPIClient
 
 pytestmark = pytest.mark.django_db
 
 LIMIT = 3
 WRONG = "not the current password"
-
-
-@dataclass(frozen=True)
-class StepUpRoute:
-    method: str
-    path: str
-    payload: Callable[[str], dict[str, Any]]
-    done: HTTPStatus
-
-
-STEP_UP_ROUTES = {
-    "djoser-set-password": StepUpRoute(
-        "post",
-        "/auth/users/set_password/",
-        lambda current: {"current_password": current, "new_password": NEW_PASSWORD},
-        HTTPStatus.NO_CONTENT,
-    ),
-    "dj-rest-auth-password-change": StepUpRoute(
-        "post",
-        "/dj-rest-auth/password/change/",
-        lambda current: {
-            "old_password": current,
-            "new_password1": NEW_PASSWORD,
-            "new_password2": NEW_PASSWORD,
-        },
-        HTTPStatus.OK,
-    ),
-    "djoser-delete": StepUpRoute(
-        "delete",
-        "/auth/users/me/",
-        lambda current: {"current_password": current},
-        HTTPStatus.NO_CONTENT,
-    ),
-    "djoser-set-email": StepUpRoute(
-        "post",
-        "/auth/users/set_email/",
-        lambda current: {"current_password": current, "new_email": "next@example.org"},
-        HTTPStatus.NO_CONTENT,
-    ),
-}
 
 
 def step_up(client: CommittingAPIClient, route: str, current_password: str):
