@@ -147,6 +147,7 @@ class AuditEvent(models.Model):
         CREDENTIALS_REVOKED = "credentials_revoked", _("credentials revoked")
         DEACTIVATION = "deactivation", _("deactivation")
         DELETION = "deletion", _("deletion")
+        DATA_EXPORT = "data_export", _("personal data exported")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("success")

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     # model and the migration of its rows to token sessions.
     "rest_framework.authtoken",
     "emails",
+    "webhooks",
     "surveys",
 ]
 
@@ -245,6 +246,7 @@ SURVEY_INVITATIONS_PER_DAY = env.int("SURVEY_INVITATIONS_PER_DAY", default=500)
 from settings.accounts import *  # noqa: E402, F403
 from settings.email import *  # noqa: E402, F403
 from settings.tasks import *  # noqa: E402, F403
+from settings.webhooks import *  # noqa: E402, F403
 
 # --- Django REST framework --- https://www.django-rest-framework.org/api-guide/settings/
 # The browsable API (HTML for a browser's Accept) is a development aid: off in production unless
