@@ -122,9 +122,12 @@ def _record(delivery: Delivery, *, status: str, response: str, **fields) -> int:
 def _record_failure(
     delivery: Delivery, response: str, *, status_code: int | None, latency: int | None
 ) -> None:
+    """Schedule the next attempt, the last one exactly WEBHOOKS_RETRY_FOR_SECONDS after the
+    event; a failure at or past that moment is final."""
     now = timezone.now()
-    next_attempt_at = now + retry_delay(delivery.attempts)
-    give_up = next_attempt_at > delivery.created_at + retry_window()
+    deadline = delivery.created_at + retry_window()
+    give_up = now >= deadline
+    next_attempt_at = min(now + retry_delay(delivery.attempts), deadline)
     _record(
         delivery,
         status=Status.FAILED if give_up else Status.QUEUED,
@@ -142,14 +145,17 @@ def _record_failure(
         status_code or response[:100],
         "; given up" if give_up else f", retry at {next_attempt_at.isoformat()}",
     )
-    endpoint_failure_record(delivery.endpoint, now=now)
+    endpoint_failure_record(delivery.endpoint, failing_since=delivery.created_at, now=now)
 
 
-def endpoint_failure_record(endpoint: Endpoint, *, now: datetime) -> None:
-    """An attempt failed: start the endpoint's failing period, or, once every attempt has
-    failed for WEBHOOKS_RETRY_FOR_SECONDS, disable it and mail the ADMINS."""
-    Endpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(failing_since=now)
-    since = endpoint.failing_since or now
+def endpoint_failure_record(endpoint: Endpoint, *, failing_since: datetime, now: datetime) -> None:
+    """An attempt failed: the endpoint has been failing since the event it could not take
+    (unless it already was); once that lasts WEBHOOKS_RETRY_FOR_SECONDS with no success in
+    between, it is disabled and the ADMINS mailed."""
+    Endpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(
+        failing_since=failing_since
+    )
+    since = endpoint.failing_since or failing_since
     if now - since >= retry_window():
         endpoint_disable(
             endpoint.pk, reason=f"every delivery has failed since {since:%Y-%m-%d %H:%M} UTC"
