@@ -71,10 +71,13 @@ def test_no_event_is_sent_for_a_rolled_back_change(
     endpoint, receiver, django_capture_on_commit_callbacks
 ):
     user = UserFactory()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            account_services.profile_update(user=user, names={"first_name": "Never"})
-            raise RuntimeError("the change fails after the event was emitted")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        account_services.profile_update(user=user, names={"first_name": "Never"})
+        raise RuntimeError("the change fails after the event was emitted")
 
     assert Delivery.objects.count() == 0
     assert receiver.received == []
@@ -118,7 +121,7 @@ def test_a_receiver_that_is_down_gets_the_event_once_back_with_the_same_id(
         delivery = Delivery.objects.get()
         waits.append(delivery.next_attempt_at - timezone.now())
     assert delivery.attempts == 4
-    # Exponential backoff with jitter: attempt n waits between half and all of 10 s × 2^(n-1).
+    # Exponential backoff with jitter: attempt n waits between half and all of 10 s * 2^(n-1).
     for attempt, wait in enumerate(waits, start=1):
         ceiling = 10 * 2 ** (attempt - 1)
         assert timedelta(seconds=ceiling / 2) <= wait <= timedelta(seconds=ceiling)
