@@ -99,7 +99,7 @@ def delivery_send(pk: int, *, ignore_backoff: bool = False) -> bool:
         )
         if endpoint.failing_since is not None:
             Endpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
-        logger.info("webhook %s: delivered to endpoint %s", delivery.webhook_id, endpoint.pk)
+        logger.debug("webhook %s: delivered to endpoint %s", delivery.webhook_id, endpoint.pk)
         return True
     _record_failure(delivery, answer.body, status_code=answer.status, latency=answer.latency_ms)
     return False

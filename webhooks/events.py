@@ -7,7 +7,6 @@ never lost for one that did. Delivery starts once the transaction has committed.
 
 import json
 import secrets
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -87,8 +86,33 @@ def emit(event_type: str, data: dict[str, Any]) -> list[int]:
     if not all(pks):  # a backend that returns no ids from a bulk insert
         ids = [row.webhook_id for row in rows]
         pks = list(Delivery.objects.filter(webhook_id__in=ids).values_list("pk", flat=True))
-    transaction.on_commit(partial(dispatch_delivery, pks))
+    _dispatch_on_commit(pks)
     return pks
+
+
+class _CommitBatch:
+    """The deliveries one transaction emitted, dispatched together once it commits: a
+    transaction that emits many events (a bulk change) makes a few delivery tasks, not one each."""
+
+    def __init__(self, pks: list[int]) -> None:
+        self.pks = pks
+        self.dispatched = False
+
+    def __call__(self) -> None:
+        self.dispatched = True
+        dispatch_delivery(self.pks)
+
+
+def _dispatch_on_commit(pks: list[int]) -> None:
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        # The transaction's batch, if it has one still pending. Rows of a savepoint rolled back
+        # after joining it are simply not found by the delivery's claim.
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if isinstance(callback, _CommitBatch) and not callback.dispatched:
+                callback.pks.extend(pks)
+                return
+    transaction.on_commit(_CommitBatch(pks))
 
 
 def account_data(user: Any) -> dict[str, Any]:
