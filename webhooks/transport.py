@@ -46,11 +46,16 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self.sock = _connect(self.address, self.port, self.timeout)
 
 
+def tls_context() -> ssl.SSLContext:
+    """The system's trusted CAs, certificate and host name checked."""
+    return ssl.create_default_context()
+
+
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """TLS to `address`, verified against the URL's host name (SNI and certificate)."""
 
     def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        super().__init__(host, port, timeout=timeout, context=tls_context())
         self.address = address
 
     def connect(self) -> None:

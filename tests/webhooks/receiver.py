@@ -1,7 +1,9 @@
 """A real webhook receiver on loopback: verifies every delivery with the `standardwebhooks`
 package (the specification's library, not Canvass's code) and records what it got."""
 
+import ssl
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -23,11 +25,12 @@ class Receiver:
 
     secret: str = ""
     status: int = 200
+    delay: float = 0  # seconds before answering (a slow receiver)
     extra_headers: dict[str, str] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
 
-    def start(self, port: int = 0) -> "Receiver":
+    def start(self, port: int = 0, tls: ssl.SSLContext | None = None) -> "Receiver":
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,19 +43,25 @@ class Receiver:
                 except WebhookVerificationError as exception:
                     payload, error = None, str(exception)
                 receiver.received.append(Received(headers, body, payload, error))
-                self.send_response(receiver.status)
-                for name, value in receiver.extra_headers.items():
-                    self.send_header(name, value)
-                answer = b'{"ok": true}'
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                time.sleep(receiver.delay)
+                try:
+                    self.send_response(receiver.status)
+                    for name, value in receiver.extra_headers.items():
+                        self.send_header(name, value)
+                    answer = b'{"ok": true}'
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the sender gave up waiting (a timeout test)
 
             def log_message(self, *args) -> None:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

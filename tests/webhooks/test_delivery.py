@@ -214,3 +214,61 @@ def test_every_attempt_sends_the_same_body_under_the_same_id(
     first, second = receiver.verified()
     assert first.headers["webhook-id"] == second.headers["webhook-id"]
     assert first.body == second.body
+
+
+def test_a_transaction_that_emits_many_events_dispatches_them_together(
+    endpoint, receiver, monkeypatch, django_capture_on_commit_callbacks
+):
+    from webhooks import tasks
+
+    dispatched = []
+    monkeypatch.setattr(tasks.deliver_webhooks, "delay", dispatched.append)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for number in range(45):
+            events.emit(events.ACCOUNT_UPDATED, {"id": number, "email": "a@example.org"})
+
+    assert [len(batch) for batch in dispatched] == [20, 20, 5]  # WEBHOOKS_TASK_BATCH
+    assert sorted(pk for batch in dispatched for pk in batch) == sorted(
+        Delivery.objects.values_list("pk", flat=True)
+    )
+
+
+def test_events_of_a_rolled_back_savepoint_are_not_sent(
+    endpoint, receiver, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        events.emit(events.ACCOUNT_UPDATED, {"id": 1, "email": "kept@example.org"})
+        with pytest.raises(RuntimeError), transaction.atomic():
+            events.emit(events.ACCOUNT_UPDATED, {"id": 2, "email": "undone@example.org"})
+            raise RuntimeError
+
+    assert [item.payload["data"]["id"] for item in receiver.verified()] == [1]
+
+
+def test_mfa_events_carry_the_account(endpoint, receiver, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        events.mfa_emit(user=user, enabled=True)
+        events.mfa_emit(user=user, enabled=False)
+
+    assert receiver.events() == ["mfa.enabled", "mfa.disabled"]
+    assert receiver.of_type("mfa.enabled")[0]["data"] == {"id": user.pk, "email": user.email}
+
+
+def test_a_delivery_left_sending_by_a_dead_worker_is_sent_again(
+    endpoint, receiver, time_machine, django_capture_on_commit_callbacks
+):
+    from webhooks.tasks import sweep_deliveries
+
+    time_machine.move_to(timezone.now(), tick=False)
+    with transaction.atomic():
+        events.emit(events.ACCOUNT_UPDATED, {"id": 1, "email": "a@example.org"})
+    Delivery.objects.update(status=Status.SENDING, claimed_at=timezone.now(), attempts=1)
+    sweep_deliveries()
+    assert receiver.received == []  # still within its lease
+
+    time_machine.shift(timedelta(minutes=6))
+    sweep_deliveries()
+
+    assert len(receiver.verified()) == 1
+    assert Delivery.objects.get().status == Status.DELIVERED
