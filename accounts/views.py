@@ -285,8 +285,8 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
             400: OpenApiResponse(description="Wrong or no password."),
         },
         description="Everything Canvass holds about the signed-in account, as one JSON "
-        'document (README "Personal-data export"). Needs the current password; the account '
-        "is mailed a notice and the export is audited.",
+        'document (docs/webhooks.md, "The personal-data export"). Needs the current password; '
+        "the account is mailed a notice and the export is audited.",
     )
     @action(
         ["post"],

@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from webhooks.events import EVENT_TYPES
 from webhooks.guard import RefusedURL, endpoint_url_check
@@ -46,10 +48,15 @@ class EndpointForm(forms.ModelForm):
 @admin.register(Endpoint)
 class EndpointAdmin(admin.ModelAdmin):
     form = EndpointForm
-    list_display = ("id", "url", "enabled", "events", "failing_since", "description")
+    list_display = ("id", "url", "enabled", "events", "failing_since", "description", "log")
     list_filter = ("enabled",)
     search_fields = ("url", "description")
     readonly_fields = ("created_at", "failing_since", "disabled_at")
+
+    @admin.display(description="delivery log")
+    def log(self, endpoint: Endpoint) -> str:
+        url = reverse("admin:webhooks_delivery_changelist") + f"?endpoint__id__exact={endpoint.pk}"
+        return format_html('<a href="{}">deliveries</a>', url)
 
     def save_model(self, request: HttpRequest, obj: Endpoint, form, change: bool) -> None:
         if not change:

@@ -134,10 +134,12 @@ def test_the_admin_delivery_log_shows_the_last_answer(admin_client, endpoint, re
     run("send_webhooks")
     delivery = Delivery.objects.get()
 
-    listing = admin_client.get("/admin/webhooks/delivery/")
+    endpoints = admin_client.get("/admin/webhooks/endpoint/")
+    listing = admin_client.get("/admin/webhooks/delivery/", {"endpoint__id__exact": endpoint.pk})
     page = admin_client.get(f"/admin/webhooks/delivery/{delivery.pk}/change/")
 
     assert listing.status_code == page.status_code == HTTPStatus.OK
+    assert f"/admin/webhooks/delivery/?endpoint__id__exact={endpoint.pk}" in endpoints.text
     assert b"418" in listing.content
     assert delivery.webhook_id.encode() in page.content
     assert b"{&quot;ok&quot;: true}" in page.content

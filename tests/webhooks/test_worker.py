@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from settings.celery import app
+from tests.celery_workers import database_url_of_the_test_db, wait_until
 from tests.conftest import ON_POSTGRES
-from tests.emails.test_worker import database_url_of_the_test_db, wait_until
 from tests.smtp import free_port
 from tests.webhooks.receiver import Receiver
 from webhooks.models import Delivery, Endpoint
