@@ -184,3 +184,38 @@ def test_deleting_the_account_sends_sessions_ended_then_account_deleted(endpoint
     assert answer.status_code == HTTPStatus.NO_CONTENT
     assert receiver.events() == ["session.created", "session.ended", "account.deleted"]
     assert receiver.of_type("account.deleted")[0]["data"] == {"id": user.pk, "email": user.email}
+
+
+def test_a_browser_login_and_logout_send_session_events(client, endpoint, receiver):
+    user = UserFactory()
+    client.post("/accounts/login/", {"login": user.email, "password": DEFAULT_PASSWORD})
+    client.post("/accounts/logout/")
+
+    assert receiver.events() == ["session.created", "session.ended"]
+    assert receiver.of_type("session.created")[0]["data"]["session"]["kind"] == "browser"
+
+
+def test_ending_a_session_through_the_registry_sends_session_ended(endpoint, receiver):
+    from tests.accounts.conftest import DJOSER
+
+    user = UserFactory()
+    signed_in(DJOSER, user.email)
+    client = signed_in(DJOSER, user.email)
+    first = receiver.of_type("session.created")[0]["data"]["session"]["id"]
+
+    answer = client.delete(f"/auth/sessions/{first}/", {}, format="json")
+
+    assert answer.status_code == HTTPStatus.NO_CONTENT
+    [ended] = receiver.of_type("session.ended")
+    assert ended["data"]["session"]["id"] == first
+
+
+def test_an_operator_created_account_sends_created_then_confirmed(
+    endpoint, receiver, django_capture_on_commit_callbacks
+):
+    from accounts.services import account_create_confirmed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_create_confirmed(email="ops@example.org", password="a-long-Passphrase-9")
+
+    assert receiver.events() == ["account.created", "account.confirmed"]
