@@ -111,7 +111,12 @@ def main() -> int:  # one linear run, read top to bottom
         for number in range(arguments.events):
             events.emit(
                 events.ACCOUNT_UPDATED,
-                {"id": number, "email": f"person{number}@example.org", "first_name": "Bench"},
+                {
+                    "id": number,
+                    "email": f"person{number}@example.org",
+                    "first_name": "Bench",
+                    "last_name": "Mark",
+                },
             )
     queued_seconds = time.monotonic() - started
 

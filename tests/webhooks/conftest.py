@@ -2,7 +2,9 @@
 
 import pytest
 
+from tests.webhooks.documented_schemas import assert_matches_the_docs
 from tests.webhooks.receiver import Receiver
+from webhooks.events import EVENT_TYPES
 from webhooks.models import Endpoint
 from webhooks.signing import secret_create
 
@@ -16,9 +18,14 @@ def loopback_allowed(settings):
 
 @pytest.fixture
 def receiver():
+    """Afterwards, every verified payload it got is held to the schema docs/webhooks.md gives
+    for its event: the documentation cannot drift from what is sent."""
     running = Receiver(secret=secret_create()).start()
     yield running
     running.stop()
+    for item in running.received:
+        if item.payload is not None and item.payload["type"] in EVENT_TYPES:
+            assert_matches_the_docs(item.payload)
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def down_endpoint(down_receiver) -> Endpoint:
     return Endpoint.objects.create(url=url, events=["*"], secret=down_receiver.secret)
 
 
-def emit_committed(event_type: str = events.ACCOUNT_UPDATED, **data) -> None:
+def emit_committed(event_type: str = events.ACCOUNT_CONFIRMED, **data) -> None:
     """An event emitted by a transaction that commits (its on-commit delivery runs)."""
     with transaction.atomic():
         events.emit(event_type, {"id": 1, "email": "ada@example.org", **data})
@@ -55,7 +55,7 @@ def test_an_event_of_a_committed_change_is_delivered_signed(
         emit_committed(first_name="Ada")
 
     [received] = receiver.verified()
-    assert received.payload["type"] == "account.updated"
+    assert received.payload["type"] == "account.confirmed"
     assert received.payload["data"] == {"id": 1, "email": "ada@example.org", "first_name": "Ada"}
     assert received.headers["webhook-signature"].startswith("v1,")
     delivery = Delivery.objects.get()
@@ -86,13 +86,13 @@ def test_no_event_is_sent_for_a_rolled_back_change(
 def test_an_endpoint_gets_only_the_events_it_subscribes_to(
     receiver, loopback_allowed, django_capture_on_commit_callbacks
 ):
-    Endpoint.objects.create(url=receiver.url, events=["survey.published"], secret=receiver.secret)
+    Endpoint.objects.create(url=receiver.url, events=["account.deleted"], secret=receiver.secret)
     Endpoint.objects.create(url=receiver.url, events=["*"], secret=receiver.secret, enabled=False)
     with django_capture_on_commit_callbacks(execute=True):
-        emit_committed(events.ACCOUNT_UPDATED)
-        emit_committed(events.SURVEY_PUBLISHED)
+        emit_committed(events.ACCOUNT_CONFIRMED)
+        emit_committed(events.ACCOUNT_DELETED)
 
-    assert receiver.events() == ["survey.published"]
+    assert receiver.events() == ["account.deleted"]
 
 
 def test_an_unknown_event_name_is_a_programming_error(db):
@@ -225,7 +225,7 @@ def test_a_transaction_that_emits_many_events_dispatches_them_together(
     monkeypatch.setattr(tasks.deliver_webhooks, "delay", dispatched.append)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         for number in range(45):
-            events.emit(events.ACCOUNT_UPDATED, {"id": number, "email": "a@example.org"})
+            events.emit(events.ACCOUNT_CONFIRMED, {"id": number, "email": "a@example.org"})
 
     assert [len(batch) for batch in dispatched] == [20, 20, 5]  # WEBHOOKS_TASK_BATCH
     assert sorted(pk for batch in dispatched for pk in batch) == sorted(
@@ -237,9 +237,9 @@ def test_events_of_a_rolled_back_savepoint_are_not_sent(
     endpoint, receiver, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        events.emit(events.ACCOUNT_UPDATED, {"id": 1, "email": "kept@example.org"})
+        events.emit(events.ACCOUNT_CONFIRMED, {"id": 1, "email": "kept@example.org"})
         with pytest.raises(RuntimeError), transaction.atomic():
-            events.emit(events.ACCOUNT_UPDATED, {"id": 2, "email": "undone@example.org"})
+            events.emit(events.ACCOUNT_CONFIRMED, {"id": 2, "email": "undone@example.org"})
             raise RuntimeError
 
     assert [item.payload["data"]["id"] for item in receiver.verified()] == [1]
@@ -262,7 +262,7 @@ def test_a_delivery_left_sending_by_a_dead_worker_is_sent_again(
 
     time_machine.move_to(timezone.now(), tick=False)
     with transaction.atomic():
-        events.emit(events.ACCOUNT_UPDATED, {"id": 1, "email": "a@example.org"})
+        events.emit(events.ACCOUNT_CONFIRMED, {"id": 1, "email": "a@example.org"})
     Delivery.objects.update(status=Status.SENDING, claimed_at=timezone.now(), attempts=1)
     sweep_deliveries()
     assert receiver.received == []  # still within its lease

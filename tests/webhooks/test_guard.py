@@ -17,7 +17,7 @@ PUBLIC_ADDRESS = "93.184.216.34"
 
 def emit_and_deliver(django_capture_on_commit_callbacks) -> Delivery:
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        events.emit(events.ACCOUNT_UPDATED, {"id": 1, "email": "ada@example.org"})
+        events.emit(events.ACCOUNT_CONFIRMED, {"id": 1, "email": "ada@example.org"})
     return Delivery.objects.get()
 
 
@@ -154,4 +154,4 @@ def test_a_redirect_is_not_followed(endpoint, receiver, django_capture_on_commit
 def test_a_disabled_endpoint_subscription_is_skipped(endpoint):
     Endpoint.objects.update(enabled=False)
     with transaction.atomic():
-        assert events.emit(events.ACCOUNT_UPDATED, {"id": 1, "email": "a@example.org"}) == []
+        assert events.emit(events.ACCOUNT_CONFIRMED, {"id": 1, "email": "a@example.org"}) == []

@@ -28,9 +28,12 @@ def run(*args) -> str:
 def queued_delivery(endpoint: Endpoint, **fields) -> Delivery:
     return Delivery.objects.create(
         endpoint=endpoint,
-        event_type=events.ACCOUNT_UPDATED,
+        event_type=events.ACCOUNT_CONFIRMED,
         webhook_id=events.webhook_id_create(),
-        payload='{"type":"account.updated","timestamp":"2026-01-01T00:00:00+00:00","data":{}}',
+        payload=(
+            '{"type":"account.confirmed","timestamp":"2026-01-01T00:00:00+00:00",'
+            '"data":{"id":1,"email":"a@example.org"}}'
+        ),
         **fields,
     )
 
@@ -130,7 +133,7 @@ def test_the_housekeeping_purges_old_finished_deliveries_only(endpoint):
 def test_the_admin_delivery_log_shows_the_last_answer(admin_client, endpoint, receiver):
     receiver.status = 418
     with transaction.atomic():
-        events.emit(events.ACCOUNT_UPDATED, {"id": 1, "email": "ada@example.org"})
+        events.emit(events.ACCOUNT_CONFIRMED, {"id": 1, "email": "ada@example.org"})
     run("send_webhooks")
     delivery = Delivery.objects.get()
 

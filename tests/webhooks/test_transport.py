@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def emit_and_deliver(django_capture_on_commit_callbacks) -> Delivery:
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        events.emit(events.ACCOUNT_UPDATED, {"id": 1, "email": "ada@example.org"})
+        events.emit(events.ACCOUNT_CONFIRMED, {"id": 1, "email": "ada@example.org"})
     return Delivery.objects.get()
 
 
