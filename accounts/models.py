@@ -156,6 +156,7 @@ class AuditEvent(models.Model):
         MFA_RECOVERY_CODES_REGENERATED = "mfa_codes_regenerated", _("recovery codes regenerated")
         MFA_RECOVERY_CODE_USED = "mfa_recovery_code_used", _("recovery code used")
         MFA_CODE = "mfa_code", _("two-factor code")
+        DATA_EXPORT = "data_export", _("personal data exported")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("success")

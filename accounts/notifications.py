@@ -30,6 +30,22 @@ def send_already_registered(email: str) -> None:
     email_send(to=email, template="account_already_registered")
 
 
+def send_data_export_notice(user) -> None:
+    """Told to the account whenever its personal data is exported: a stolen login must not
+    take a copy of it unnoticed."""
+    message = (
+        "A copy of the personal data your account holds was just exported "
+        "(POST /auth/users/me/export/, which asks for your password).\n\n"
+        "If it was not you, change your password at once and end the sessions you do not "
+        "recognise (GET /auth/sessions/)."
+    )
+    email_send(
+        to=user.email,
+        template="account_notice",
+        context={"subject": "Your account data was exported", "message": message},
+    )
+
+
 def send_password_reset(user) -> None:
     hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
     context = {"url": links.password_reset_link(user), "hours": hours}

@@ -89,10 +89,7 @@ class ProfileSerializer(serializers.Serializer):
         }
 
     def update(self, instance: User, validated_data: dict) -> User:
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.save(update_fields=list(validated_data))
-        return instance
+        return services.profile_update(user=instance, names=validated_data)
 
 
 class EmailSerializer(serializers.Serializer):
@@ -186,6 +183,10 @@ class PasswordChangeSerializer(CurrentPasswordSerializer):
 
     def validate_request(self, attrs) -> None:
         check_password_rules(attrs["new_password"], self.context["request"].user, "new_password")
+
+
+class PersonalDataExportSerializer(CurrentPasswordSerializer):
+    """`POST /auth/users/me/export/` `{"current_password"}`."""
 
 
 class AccountDeleteSerializer(CurrentPasswordSerializer):

@@ -23,7 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
@@ -38,6 +38,7 @@ from accounts.audit import Event, Outcome, audit_record, request_origin
 from accounts.clients import client_ip, client_user_agent
 from accounts.devices import device_label
 from accounts.exceptions import AccountLinkError, AddressTakenError
+from accounts.export import personal_data_export
 from accounts.jwt_sessions import SID_CLAIM, ended_session_kept_until, token_sid
 from accounts.lockout import lockout_lift
 from accounts.mail_caps import mail_cap_allows
@@ -62,6 +63,7 @@ from accounts.selectors import (
 from accounts.sessions import PREFIX_LENGTH, key_create, key_digest, last_seen_due
 from accounts.token_cache import jwt_session_revoke
 from accounts.tokens import LinkState, email_change_key_create
+from webhooks import events as webhook_events
 
 ConfirmWith = Literal["activation", "verification"]
 
@@ -118,6 +120,7 @@ def account_register(*, email: str, password: str | None, confirm_with: ConfirmW
             return
         confirmation_link_send(user=user, confirm_with=confirm_with)
         audit_record(Event.SIGNUP, target=user.email, detail=confirm_with)
+        webhook_events.account_emit(webhook_events.ACCOUNT_CREATED, user=user)
         return
     # Hash anyway, so a known address takes as long to answer as a new one.
     make_password(password)
@@ -147,6 +150,7 @@ def account_create_confirmed(*, email: str, password: str, is_staff: bool = Fals
     except IntegrityError:
         raise AddressTakenError() from None
     audit_record(Event.SIGNUP, target=user.email, detail="create_account")
+    webhook_events.account_emit(webhook_events.ACCOUNT_CREATED, user=user)
     account_confirm(user=user)
     return user
 
@@ -196,6 +200,7 @@ def account_confirm(*, user: User) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit_record(Event.CONFIRMATION, target=user.email)
+    webhook_events.account_emit(webhook_events.ACCOUNT_CONFIRMED, user=user)
 
 
 @transaction.atomic
@@ -250,6 +255,7 @@ def token_session_start(
         user_agent=client_user_agent(request) if request is not None else "",
     )
     sessions_limit_enforce(user=user, keep=session)
+    _session_started(session, user)
     return IssuedToken(session=session, key=key)
 
 
@@ -264,6 +270,30 @@ def sessions_limit_enforce(*, user: User, keep: TokenSession) -> int:
     for session in surplus:
         session_end(session=session)
     return len(surplus)
+
+
+def _session_started(session: TokenSession, user: User) -> None:
+    webhook_events.account_emit(
+        webhook_events.SESSION_CREATED, user=user, session=_session_data(session)
+    )
+
+
+def _session_data(session: TokenSession) -> dict[str, Any]:
+    """A session as webhooks describe it: never its key or anything derived from it."""
+    return {"id": session.pk, "kind": session.kind, "method": session.method}
+
+
+def _sessions_delete(sessions: QuerySet[TokenSession]) -> int:
+    """Delete registry rows, each one a `session.ended` event; how many."""
+    ending = list(sessions.select_related("user"))
+    if not ending:
+        return 0
+    TokenSession.objects.filter(pk__in=[session.pk for session in ending]).delete()
+    for session in ending:
+        webhook_events.account_emit(
+            webhook_events.SESSION_ENDED, user=session.user, session=_session_data(session)
+        )
+    return len(ending)
 
 
 # --- the session registry (GET /auth/sessions/) ---
@@ -294,6 +324,7 @@ def _registry_row(
     )
     if created:
         sessions_limit_enforce(user=user, keep=row)
+        _session_started(row, user)
     return row
 
 
@@ -367,9 +398,11 @@ def browser_session_forget(*, request: HttpRequest) -> None:
     """A browser logout: its row goes with the session."""
     session = getattr(request, "session", None)
     if session is not None and session.session_key is not None:
-        TokenSession.objects.filter(
-            kind=TokenSession.Kind.BROWSER, key_digest=key_digest(session.session_key)
-        ).delete()
+        _sessions_delete(
+            TokenSession.objects.filter(
+                kind=TokenSession.Kind.BROWSER, key_digest=key_digest(session.session_key)
+            )
+        )
 
 
 def session_end(*, session: TokenSession) -> None:
@@ -379,7 +412,7 @@ def session_end(*, session: TokenSession) -> None:
         jwt_session_end(sid=session.session_key)
     elif session.kind == TokenSession.Kind.BROWSER and session.session_key:
         import_module(settings.SESSION_ENGINE).SessionStore(session.session_key).delete()
-    TokenSession.objects.filter(pk=session.pk).delete()
+    _sessions_delete(TokenSession.objects.filter(pk=session.pk))
 
 
 def sessions_end_others(*, user: User, keep: TokenSession | None = None) -> int:
@@ -470,7 +503,9 @@ def jwt_session_end(*, sid: str | None) -> None:
     now = timezone.now()
     ended = EndedJwtSession(sid=sid, ended_at=now, expires_at=ended_session_kept_until(now))
     EndedJwtSession.objects.bulk_create([ended], ignore_conflicts=True)
-    TokenSession.objects.filter(kind=TokenSession.Kind.JWT, key_digest=key_digest(sid)).delete()
+    _sessions_delete(
+        TokenSession.objects.filter(kind=TokenSession.Kind.JWT, key_digest=key_digest(sid))
+    )
     jwt_session_revoke(sid)  # the cached session (accounts.token_cache), once this commits
 
 
@@ -531,7 +566,7 @@ def account_logout(*, request: HttpRequest, refresh: object = None) -> None:
     jwt_session_end(sid=token_sid(auth))
     django_request = getattr(request, "_request", request)
     if isinstance(auth, TokenSession):
-        TokenSession.objects.filter(pk=auth.pk).delete()
+        _sessions_delete(TokenSession.objects.filter(pk=auth.pk))
     if SESSION_KEY in django_request.session:
         session_logout(django_request)  # sends user_logged_out itself
     elif user.is_authenticated:
@@ -563,6 +598,7 @@ def password_change(*, user: User, new_password: str, request: HttpRequest | Non
     user.set_password(new_password)
     user.save(update_fields=["password"])
     audit_record(Event.PASSWORD_CHANGE, target=user.email)
+    webhook_events.account_emit(webhook_events.ACCOUNT_PASSWORD_CHANGED, user=user)
     current = current_session(request) if request is not None else None
     credentials_revoke(user=user, keep=current)
     _keep_callers_session(request, user, current)
@@ -615,6 +651,7 @@ def password_reset_complete(*, uid: str, token: str, new_password: str) -> User:
     user.set_password(new_password)
     user.save(update_fields=["password"])
     audit_record(Event.PASSWORD_RESET, target=user.email)
+    webhook_events.account_emit(webhook_events.ACCOUNT_PASSWORD_CHANGED, user=user, reset=True)
     credentials_revoke(user=user)
     # The owner proved control of the address: a lock set by someone guessing ends here.
     email = user.email
@@ -676,7 +713,38 @@ def email_change_confirm(*, key: str) -> User:
         ) from error
     notifications.send_email_changed(old_email=old_email, new_email=user.email)
     audit_record(Event.EMAIL_CHANGE, target=user.email, detail=f"from {old_email}")
+    webhook_events.account_emit(
+        webhook_events.ACCOUNT_EMAIL_CHANGED, user=user, previous_email=old_email
+    )
     return user
+
+
+# --- profile ---
+@transaction.atomic
+def profile_update(*, user: User, names: dict[str, str]) -> User:
+    """The names of `/auth/users/me/` and `/dj-rest-auth/user/` (the address changes only
+    through the email-change flow)."""
+    for name, value in names.items():
+        setattr(user, name, value)
+    user.save(update_fields=list(names))
+    webhook_events.account_emit(
+        webhook_events.ACCOUNT_UPDATED,
+        user=user,
+        first_name=user.first_name,
+        last_name=user.last_name,
+    )
+    return user
+
+
+# --- the personal-data export ---
+@transaction.atomic
+def personal_data_export_make(*, user: User) -> dict[str, Any]:
+    """Everything Canvass holds about the account (accounts.export); the export is audited
+    and the account mailed a notice."""
+    document = personal_data_export(user)
+    audit_record(Event.DATA_EXPORT, target=user.email)
+    notifications.send_data_export_notice(user)
+    return document
 
 
 # --- removal ---
@@ -684,6 +752,7 @@ def email_change_confirm(*, key: str) -> User:
 def account_delete(*, user: User) -> None:
     credentials_revoke(user=user)
     audit_record(Event.DELETION, target=user.email)
+    webhook_events.account_emit(webhook_events.ACCOUNT_DELETED, user=user)
     user.delete()
 
 

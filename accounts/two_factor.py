@@ -39,6 +39,7 @@ from accounts.lockout import attempt_release, attempt_reserve, cooloff_seconds
 from accounts.models import SecondFactorChallenge, TokenSession, User
 from accounts.services import REAUTH_WITHIN
 from api.exceptions import DomainError
+from webhooks.events import mfa_emit
 
 ACTIVATION_SALT = "accounts.two_factor.activation"
 ACTIVATION_MAX_AGE = 10 * 60  # seconds to scan the QR code and type the first code
@@ -136,6 +137,7 @@ def totp_activate(*, user: User, activation_token: str, code: str) -> list[str]:
         totp.save(update_fields=["data"])
         Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).delete()
         codes = RecoveryCodes.activate(user)
+        mfa_emit(user=user, enabled=True)
         transaction.on_commit(lambda: mfa_enabled_announce(user=user, authenticator=totp))
     return codes.generate_codes()
 
@@ -147,6 +149,7 @@ def totp_deactivate(*, user: User, actor: User | None = None) -> bool:
         totp = totp_authenticator(user)
         Authenticator.objects.filter(user=user).delete()
         if totp is not None:
+            mfa_emit(user=user, enabled=False)
             transaction.on_commit(
                 lambda: mfa_disabled_announce(user=user, authenticator=totp, actor=actor)
             )

@@ -39,6 +39,7 @@ from accounts.serializers import (
     KeySerializer,
     LoginCodeConfirmSerializer,
     ObtainTokenSerializer,
+    PersonalDataExportSerializer,
     SessionEndSerializer,
     SessionSerializer,
 )
@@ -82,6 +83,20 @@ ENDS_JWT_SESSION = (
     "access or refresh tokens is accepted again. Other JWT logins of the account keep working."
 )
 NAMES_ONLY = "Changes the names; the address changes only through `set_email`."
+_RECORDS = serializers.ListField(child=serializers.DictField())
+PERSONAL_DATA_EXPORT = inline_serializer(
+    "PersonalDataExport",
+    {
+        "exported_at": serializers.DateTimeField(),
+        "account": serializers.DictField(),
+        "email_addresses": _RECORDS,
+        "sessions": _RECORDS,
+        "audit_events": _RECORDS,
+        "surveys": _RECORDS,
+        "responses": _RECORDS,
+        "social_accounts": _RECORDS,
+    },
+)
 
 
 def refresh_from(request: Request) -> object:
@@ -168,6 +183,7 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
         "set_username": {"POST"},
         "me": {"DELETE"},
         "destroy": {"DELETE"},
+        "export": {"POST"},
     }
 
     @extend_schema(
@@ -293,6 +309,28 @@ class AccountViewSet(ActionScopeMixin, djoser_views.UserViewSet):
         data = self.validated_data(request)
         services.email_change_confirm(key=data["key"])
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=PersonalDataExportSerializer,
+        responses={
+            200: PERSONAL_DATA_EXPORT,
+            400: OpenApiResponse(description="Wrong or no password."),
+        },
+        description="Everything Canvass holds about the signed-in account, as one JSON "
+        'document (docs/webhooks.md, "The personal-data export"). Needs the current password '
+        "(and `code` with two-factor authentication on); "
+        "the account is mailed a notice and the export is audited.",
+    )
+    @action(
+        ["post"],
+        detail=False,
+        url_path="me/export",
+        serializer_class=PersonalDataExportSerializer,
+        permission_classes=[IsAuthenticated],
+    )
+    def export(self, request, *args, **kwargs):
+        self.validated_data(request)
+        return Response(services.personal_data_export_make(user=request.user))
 
 
 @extend_schema_view(

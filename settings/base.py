@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     # model and the migration of its rows to token sessions.
     "rest_framework.authtoken",
     "emails",
+    "webhooks",
     "surveys",
 ]
 
@@ -248,6 +249,7 @@ from settings.accounts import *  # noqa: E402, F403
 from settings.email import *  # noqa: E402, F403
 from settings.oidc import *  # noqa: E402, F403
 from settings.tasks import *  # noqa: E402, F403
+from settings.webhooks import *  # noqa: E402, F403
 
 # --- Django REST framework --- https://www.django-rest-framework.org/api-guide/settings/
 # The browsable API (HTML for a browser's Accept) is a development aid: off in production unless

@@ -26,6 +26,7 @@ OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=30)
 # Deployments without beat run the same commands daily from cron (README "Housekeeping").
 HOUSEKEEPING_COMMANDS = [
     "purge_outbox",  # sent and failed mail, OUTBOX_PURGE_AFTER_DAYS
+    "purge_webhook_deliveries",  # delivered and failed webhooks, WEBHOOKS_PURGE_AFTER_DAYS
     "purge_audit_events",  # AUDIT_RETENTION_DAYS
     "purge_ended_jwt_sessions",  # logouts whose tokens have all expired
     "purge_token_sessions",  # TOKEN_IDLE_DAYS / TOKEN_MAX_AGE_DAYS
@@ -36,5 +37,7 @@ HOUSEKEEPING_COMMANDS = [
 ]
 CELERY_BEAT_SCHEDULE = {
     "emails-sweep-outbox": {"task": "emails.sweep_outbox", "schedule": OUTBOX_SWEEP_SECONDS},
+    # The same sweep for webhook deliveries (webhooks/tasks.py).
+    "webhooks-sweep": {"task": "webhooks.sweep_deliveries", "schedule": OUTBOX_SWEEP_SECONDS},
     "canvass-housekeeping": {"task": "canvass.housekeeping", "schedule": 24 * 3600},
 }

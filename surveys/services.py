@@ -37,6 +37,7 @@ from surveys.models import (
     Reviewer,
     Survey,
 )
+from webhooks import events as webhook_events
 
 
 @dataclass(frozen=True)
@@ -167,15 +168,28 @@ def _status_move(*, survey: Survey, allowed_from: Sequence[str], to: str, refusa
     return survey
 
 
+@transaction.atomic
 def survey_publish(*, survey: Survey) -> Survey:
+    """Open a draft to responses; the `survey.published` event commits with the change."""
     if survey.status == Survey.Status.DRAFT and not survey.questions.exists():
         raise InvalidTransition(_("A survey needs at least one question before it is published."))
-    return _status_move(
+    survey = _status_move(
         survey=survey,
         allowed_from=[Survey.Status.DRAFT],
         to=Survey.Status.PUBLISHED,
         refusal=_("Only a draft can be published."),
     )
+    webhook_events.emit(
+        webhook_events.SURVEY_PUBLISHED,
+        {
+            "id": survey.pk,
+            "title": survey.title,
+            "audience": survey.audience,
+            "owner_id": survey.owner_id,
+            "closes_at": survey.closes_at.isoformat() if survey.closes_at else None,
+        },
+    )
+    return survey
 
 
 def survey_close(*, survey: Survey) -> Survey:
@@ -293,6 +307,15 @@ def response_submit(
                 AnswerChoice(answer=row, choice_id=choice_id)
                 for row, answer in zip(stored, given, strict=True)
                 for choice_id in answer.choices
+            )
+            webhook_events.emit(
+                webhook_events.SURVEY_RESPONSE_CREATED,
+                {
+                    "id": response.pk,
+                    "survey_id": survey.pk,
+                    "respondent_id": respondent.pk,
+                    "submitted_at": response.submitted_at.isoformat(),
+                },
             )
     except IntegrityError as error:
         # The questions were replaced or the survey deleted while this response was stored.

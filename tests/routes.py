@@ -25,6 +25,7 @@ ROUTES = [
     Route("/auth/users/reset_password_confirm/", post="anonymous"),
     Route("/auth/users/set_email/", post="signed in"),
     Route("/auth/users/set_email/confirm/", post="anonymous"),
+    Route("/auth/users/me/export/", post="signed in"),
     Route("/auth/token/login/", post="anonymous", body_limits=True),
     Route("/auth/token/logout/", post="signed in"),
     Route("/auth/jwt/create/", post="anonymous", body_limits=True),

@@ -45,4 +45,10 @@ STEP_UP_ROUTES = {
         lambda current: {"current_password": current, "new_email": "next@example.org"},
         HTTPStatus.NO_CONTENT,
     ),
+    "djoser-export": StepUpRoute(
+        "post",
+        "/auth/users/me/export/",
+        lambda current: {"current_password": current},
+        HTTPStatus.OK,
+    ),
 }

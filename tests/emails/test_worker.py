@@ -10,10 +10,10 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from emails.models import OutboundEmail
 from settings.celery import app
+from tests.celery_workers import database_url_of_the_test_db, wait_until
 from tests.conftest import ON_POSTGRES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,21 +29,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def wait_until(condition, timeout: float = 60.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for: {what}")
-        time.sleep(0.2)
-
-
-def database_url_of_the_test_db() -> str:
-    """The test database pytest-django created, as a URL the worker process can open."""
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
