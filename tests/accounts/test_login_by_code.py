@@ -20,6 +20,7 @@ from accounts.models import AuditEvent, LoginCode, TokenSession
 from emails.redaction import body_redacted
 from tests.accounts.conftest import mail_to
 from tests.accounts.logins import LOCKOUT_LIMIT, api_login, assert_locked
+from tests.accounts.two_factor import START, STEP, enrol, verify
 from tests.conftest import CommittingAPIClient, CommittingClient
 from tests.factories import DEFAULT_PASSWORD
 from tests.smtp import mime_parts
@@ -528,3 +529,24 @@ def test_the_browser_login_is_recorded_in_allauths_flow_as_a_code(confirmed_user
 
     [record] = browser.session["account_authentication_methods"]
     assert (record["method"], record["email"]) == ("code", confirmed_user.email)
+
+
+def test_an_account_with_two_factor_authentication_gets_the_second_step(
+    confirmed_user, time_machine
+):
+    time_machine.move_to(START, tick=False)
+    enrolment = enrol(confirmed_user)
+    time_machine.shift(STEP)
+    ask(confirmed_user.email)
+
+    answer = confirm(confirmed_user.email, last_code(confirmed_user.email))
+
+    assert answer.status_code == HTTPStatus.OK
+    assert set(answer.json()) == {"mfa_required", "ephemeral_token"}
+    assert not TokenSession.objects.filter(user=confirmed_user).exists()
+    done = verify(answer.json()["ephemeral_token"], enrolment.code())
+    assert done.status_code == HTTPStatus.OK
+    assert set(done.json()) == {"auth_token"}
+    session = TokenSession.objects.get(user=confirmed_user)
+    assert session.method == TokenSession.Method.CODE
+    assert session.second_factor_at is not None

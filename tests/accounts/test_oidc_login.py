@@ -10,6 +10,7 @@ from accounts.models import AuditEvent, TokenSession, User
 from accounts.services import account_deactivate
 from tests.accounts.conftest import mail_to, token_client
 from tests.accounts.logins import LOCKOUT_LIMIT, api_login
+from tests.accounts.two_factor import enrol, verify
 from tests.oidc_provider import REDIRECT_URI
 
 LOGIN = "/dj-rest-auth/oidc/acme/"
@@ -262,3 +263,21 @@ def test_a_provider_address_that_is_not_one_signs_nothing_in(api_client, oidc, e
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert not User.objects.exists()
     assert not SocialAccount.objects.exists()
+
+
+def test_an_account_with_two_factor_authentication_gets_the_second_step(api_client, oidc, user):
+    enrolment = enrol(user)
+    oidc.user_set("two-factor-1", email=user.email, email_verified=True)
+
+    answer = provider_login(api_client, oidc, "two-factor-1")
+
+    assert answer.status_code == HTTPStatus.OK
+    assert set(answer.json()) == {"mfa_required", "ephemeral_token"}
+    assert not TokenSession.objects.filter(user=user).exists()
+    # The TOTP step of the enrolment is spent: a recovery code is the second factor here.
+    done = verify(answer.json()["ephemeral_token"], enrolment.recovery_codes[0])
+    assert done.status_code == HTTPStatus.OK
+    assert set(done.json()) == {"key"}
+    session = TokenSession.objects.get(user=user)
+    assert session.method == TokenSession.Method.PROVIDER
+    assert session.second_factor_at is not None
