@@ -10,6 +10,7 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from accounts import services as account_services
+from tests.accounts.two_factor import enrol, signed_in
 from tests.factories import UserFactory
 from tests.smtp import free_port
 from tests.webhooks.receiver import Receiver
@@ -19,6 +20,7 @@ from webhooks.services import deliveries_send_due
 from webhooks.signing import secret_create
 
 pytestmark = pytest.mark.django_db
+DEACTIVATE = "/dj-rest-auth/mfa/totp/deactivate/"
 Status = Delivery.Status
 
 
@@ -245,11 +247,14 @@ def test_events_of_a_rolled_back_savepoint_are_not_sent(
     assert [item.payload["data"]["id"] for item in receiver.verified()] == [1]
 
 
-def test_mfa_events_carry_the_account(endpoint, receiver, django_capture_on_commit_callbacks):
+def test_turning_two_factor_authentication_on_and_off_sends_the_mfa_events(
+    endpoint, receiver, django_capture_on_commit_callbacks
+):
     user = UserFactory()
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        events.mfa_emit(user=user, enabled=True)
-        events.mfa_emit(user=user, enabled=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = enrol(user)
+        off = signed_in(user).post(DEACTIVATE, {"code": enrolment.recovery_codes[0]}, format="json")
+    assert off.status_code == 200
 
     assert receiver.events() == ["mfa.enabled", "mfa.disabled"]
     assert receiver.of_type("mfa.enabled")[0]["data"] == {"id": user.pk, "email": user.email}
