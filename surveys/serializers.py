@@ -189,6 +189,11 @@ class ReviewerInputSerializer(serializers.Serializer):
 
 class SurveyListFilterSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=ROLES, required=False)
+    expand = serializers.ChoiceField(
+        choices=["questions"],
+        required=False,
+        help_text="`questions`: list items carry their questions and choices too.",
+    )
 
 
 # --- output ---
@@ -201,7 +206,7 @@ class ChoiceOutputSerializer(serializers.ModelSerializer):
 
 
 class QuestionOutputSerializer(serializers.ModelSerializer):
-    # Reads come from selectors.with_questions.
+    # Filled by a prefetch with to_attr (ordered_questions, ordered_choices).
     choices = ChoiceOutputSerializer(many=True, source="ordered_choices")
     scale_max = serializers.IntegerField(required=False, help_text="Rating questions only.")
 
@@ -217,6 +222,9 @@ class QuestionOutputSerializer(serializers.ModelSerializer):
 
 
 class SurveyOutputSerializer(serializers.ModelSerializer):
+    """One survey as reads answer it. Describes the payload for the OpenAPI document; the
+    routes build it with surveys.payloads (the tests hold the two equal)."""
+
     status = serializers.ChoiceField(
         source="current_status",
         choices=Survey.Status.choices,
@@ -238,7 +246,7 @@ class SurveyOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Survey
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "title",
             "description",
@@ -247,6 +255,25 @@ class SurveyOutputSerializer(serializers.ModelSerializer):
             "closes_at",
             "owner",
             "created_at",
+            "questions",
+        )
+
+
+class SurveyListItemSerializer(SurveyOutputSerializer):
+    """A list item: `question_count` instead of the questions, unless `?expand=questions`."""
+
+    question_count = serializers.IntegerField(help_text="How many questions the survey has.")
+    questions = QuestionOutputSerializer(
+        many=True,
+        source="ordered_questions",
+        required=False,
+        help_text="Only with `?expand=questions`.",
+    )
+
+    class Meta(SurveyOutputSerializer.Meta):
+        fields: tuple[str, ...] = (
+            *SurveyOutputSerializer.Meta.fields[:-1],
+            "question_count",
             "questions",
         )
 
