@@ -19,6 +19,7 @@ from rest_framework.viewsets import GenericViewSet
 from accounts.models import User
 from surveys import payloads, selectors, services
 from surveys.models import Survey
+from surveys.pagination import SurveyPagination
 from surveys.permissions import Capability, SurveyAccess, surveys_visible_to
 from surveys.renderers import CSVRenderer, csv_streaming_response
 from surveys.serializers import (
@@ -34,6 +35,7 @@ from surveys.serializers import (
     SurveyListItemSerializer,
     SurveyOutputSerializer,
     SurveyResultsSerializer,
+    well_formed_answers,
 )
 
 
@@ -88,6 +90,7 @@ class SurveyViewSet(SurveyAPIMixin, GenericViewSet):
     # ASCII digits, as the nested routes' <int:survey_pk>: `\d` also takes other scripts' digits.
     lookup_value_regex = r"[0-9]+"
     serializer_class = SurveyOutputSerializer
+    pagination_class = SurveyPagination
     capabilities = {
         "list": Capability.VIEW,
         "create": Capability.VIEW,
@@ -318,10 +321,13 @@ class SurveyResponsesView(SurveyChildView):
     )
     def post(self, request: Request, survey_pk: int) -> Response:
         survey = self.get_survey()
-        payload = ResponseInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        answers = well_formed_answers(request.data)
+        if answers is None:
+            payload = ResponseInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            answers = payload.validated_data["answers"]
         response = services.response_submit(
-            survey=survey, respondent=signed_in(request), answers=payload.validated_data["answers"]
+            survey=survey, respondent=signed_in(request), answers=answers
         )
         return Response(ResponseCreatedSerializer(response).data, status=status.HTTP_201_CREATED)
 
