@@ -54,6 +54,7 @@ SCENARIOS = [
     Scenario("b", "GET /auth/users/me/, Token", "b"),
     Scenario("c", "GET /auth/users/me/, JWT", "c"),
     Scenario("d", "GET /api/surveys/ (page of 20)", "d"),
+    Scenario("d_expand", "GET /api/surveys/?expand=questions (page of 20)", "d_expand"),
     Scenario("e", "GET /api/surveys/{id}/ (50 questions x 6 choices)", "e"),
     Scenario("f", "POST /api/surveys/{id}/responses/ (50 answers)", "f", unique=True),
     Scenario("g", "GET /api/surveys/{id}/results/ (100,000 responses)", "g", mode="latency"),
@@ -78,6 +79,12 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--markdown", type=Path, help="print a results JSON as the README's table, run nothing"
     )
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="A/B: run a git ref's code and the working tree alternately (bench/compare.py)",
+    )
+    parser.add_argument("--rounds", type=int, default=6, help="A/B rounds per scenario")
     parser.add_argument(
         "--drain-messages",
         type=int,
@@ -222,7 +229,12 @@ class Server:
 
 @contextmanager
 def serving(
-    arguments, environment: dict[str, str], broker: bool, name: str, port: int
+    arguments,
+    environment: dict[str, str],
+    broker: bool,
+    name: str,
+    port: int,
+    root: Path = ROOT,
 ) -> Iterator[Server]:
     """gunicorn (and, with a broker, one Celery worker delivering the outbox) for one phase."""
     DATA.mkdir(parents=True, exist_ok=True)
@@ -243,7 +255,7 @@ def serving(
             subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=log)
         )
     command = gunicorn_command(arguments.workers, port, DATA / f"gunicorn-{name}.log")
-    master = subprocess.Popen(command, cwd=ROOT, env=environment)
+    master = subprocess.Popen(command, cwd=root, env=environment)
     processes.append(master)
     server = Server(master, f"http://{HOST}:{port}")
     try:
@@ -667,6 +679,10 @@ def main() -> int:
         environment,
     )
     plan = json.loads((DATA / "requests" / "plan.json").read_text())
+    if arguments.compare:
+        from bench.compare import compare
+
+        return compare(arguments, environment, scenarios, run_tag)
 
     from tests.smtp import SmtpSink
 
