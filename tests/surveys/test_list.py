@@ -143,14 +143,14 @@ def test_a_page_of_20_surveys_counts_them_and_their_questions_in_one_query(
     assert not any("questions" in item for item in items)
 
 
-def test_expanded_a_page_of_20_surveys_has_their_questions_in_at_most_3_queries(
+def test_expanded_a_page_of_20_surveys_has_their_questions_in_at_most_2_queries(
     client_for, owner, django_assert_max_num_queries
 ):
     for _ in range(25):
         survey_with_questions(owner=owner, questions=question_specs(5, choices=4))
     client = client_for(UserFactory())
 
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         response = client.get("/api/surveys/?expand=questions")
 
     items = response.json()["results"]
@@ -174,7 +174,7 @@ def test_a_survey_without_questions_counts_zero(client_for, owner):
     assert item["questions"] == []
 
 
-def test_detail_of_50_questions_with_6_choices_takes_at_most_3_queries(
+def test_detail_of_50_questions_with_6_choices_takes_at_most_2_queries(
     client_for, owner, django_assert_max_num_queries
 ):
     survey = survey_with_questions(
@@ -184,7 +184,7 @@ def test_detail_of_50_questions_with_6_choices_takes_at_most_3_queries(
     )
     client = client_for(UserFactory())
 
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         response = client.get(f"/api/surveys/{survey.pk}/")
 
     questions = response.json()["questions"]
