@@ -26,6 +26,7 @@ from bench.run import (
     RESULTS,
     ROOT,
     Scenario,
+    Server,
     next_redis_database,
     requests_per_second,
     serving,
@@ -75,6 +76,46 @@ def spread(ratios: list[float]) -> float:
     return (max(ratios) - min(ratios)) / statistics.median(ratios)
 
 
+def alternate(
+    sides: dict[str, Server],
+    files: list[str] | dict[str, list[str]],
+    scenario: Scenario,
+    arguments,
+    rounds: int,
+    seconds: int,
+    tag: str,
+) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """`rounds` slices of `seconds` per side, the sides' order reversed every other round;
+    requests/s per side and slice, and errors per side. `files`: the request files in slice
+    order, shared by the sides (a list) or per side (a dict)."""
+    names = list(sides)
+    rates: dict[str, list[float]] = {name: [] for name in names}
+    errors = dict.fromkeys(names, 0)
+    for number in range(rounds):
+        order = names if number % 2 == 0 else names[::-1]
+        for position, side in enumerate(order):
+            if isinstance(files, dict):
+                file = files[side][number % len(files[side])]
+            else:
+                file = files[(len(names) * number + position) % len(files)]
+            result = wrk(sides[side], scenario, arguments, seconds, f"{tag}-{side}", file)
+            rates[side].append(requests_per_second(result))
+            errors[side] += result["non2xx"] + sum(result["socket_errors"].values())
+    return rates, errors
+
+
+def ratio_summary(numerators: list[float], denominators: list[float]) -> dict:
+    """Per-round ratios: median, min, max and spread; `noisy` past SPREAD_LIMIT."""
+    ratios = [top / bottom for top, bottom in zip(numerators, denominators, strict=True)]
+    return {
+        "ratio_median": round(statistics.median(ratios), 3),
+        "ratio_min": round(min(ratios), 3),
+        "ratio_max": round(max(ratios), 3),
+        "spread": round(spread(ratios), 3),
+        "noisy": spread(ratios) > SPREAD_LIMIT,
+    }
+
+
 def compare(arguments, environment: dict[str, str], scenarios: list[Scenario], tag: str) -> int:
     ref_root = export(arguments.compare)
     ref_environment = dict(environment)
@@ -104,27 +145,12 @@ def compare(arguments, environment: dict[str, str], scenarios: list[Scenario], t
                     for number, (side, server) in enumerate(sides.items()):
                         warm = files[-1 - number]
                         wrk(server, scenario, arguments, arguments.warmup, f"{tag}-{side}-w", warm)
-                rates: dict[str, list[float]] = {"ref": [], "work": []}
-                errors = dict.fromkeys(sides, 0)
-                for number in range(rounds):
-                    order = ["ref", "work"] if number % 2 == 0 else ["work", "ref"]
-                    for position, side in enumerate(order):
-                        file = files[2 * number + position]
-                        result = wrk(
-                            sides[side], scenario, arguments, seconds, f"{tag}-{side}", file
-                        )
-                        rates[side].append(requests_per_second(result))
-                        errors[side] += result["non2xx"] + sum(result["socket_errors"].values())
-                ratios = [work / ref for work, ref in zip(rates["work"], rates["ref"], strict=True)]
+                rates, errors = alternate(sides, files, scenario, arguments, rounds, seconds, tag)
                 row = {
                     "title": scenario.title,
                     "ref_rps": round(statistics.median(rates["ref"]), 1),
                     "work_rps": round(statistics.median(rates["work"]), 1),
-                    "ratio_median": round(statistics.median(ratios), 3),
-                    "ratio_min": round(min(ratios), 3),
-                    "ratio_max": round(max(ratios), 3),
-                    "spread": round(spread(ratios), 3),
-                    "noisy": spread(ratios) > SPREAD_LIMIT,
+                    **ratio_summary(rates["work"], rates["ref"]),
                     "errors": errors,
                     "rounds": rounds,
                 }
