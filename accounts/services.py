@@ -23,7 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
@@ -534,12 +534,24 @@ def known_device_record(*, user: User, user_agent: str, ip_address: str | None) 
     record began) records the device without a mail: there is no earlier device to compare."""
     now = timezone.now()
     digest = device_digest(user_agent=user_agent, ip_address=ip_address)
-    devices = KnownDevice.objects.filter(user=user)
-    first = not devices.exists()
-    known = devices.filter(
-        digest=digest, last_seen_at__gte=now - timedelta(days=KNOWN_DEVICE_DAYS)
-    ).exists()
-    KnownDevice.objects.update_or_create(user=user, digest=digest, defaults={"last_seen_at": now})
+    # One read answers both questions: this device's row if there is one, else any row.
+    this_device_first = ExpressionWrapper(Q(digest=digest), output_field=BooleanField())
+    seen = (
+        KnownDevice.objects.filter(user=user)
+        .order_by(this_device_first.desc())
+        .values_list("pk", "digest", "last_seen_at")
+        .first()
+    )
+    first = seen is None
+    if seen is not None and seen[1] == digest:
+        known = seen[2] >= now - timedelta(days=KNOWN_DEVICE_DAYS)
+        KnownDevice.objects.filter(pk=seen[0]).update(last_seen_at=now)
+    else:
+        known = False
+        # A concurrent login from the same new device may insert it first.
+        KnownDevice.objects.update_or_create(
+            user=user, digest=digest, defaults={"last_seen_at": now}
+        )
     if first or known or not settings.NEW_SIGNIN_EMAIL:
         return
     notifications.send_new_signin(

@@ -54,6 +54,7 @@ SCENARIOS = [
     Scenario("b", "GET /auth/users/me/, Token", "b"),
     Scenario("c", "GET /auth/users/me/, JWT", "c"),
     Scenario("d", "GET /api/surveys/ (page of 20)", "d"),
+    Scenario("d_expand", "GET /api/surveys/?expand=questions (page of 20)", "d_expand"),
     Scenario("e", "GET /api/surveys/{id}/ (50 questions x 6 choices)", "e"),
     Scenario("f", "POST /api/surveys/{id}/responses/ (50 answers)", "f", unique=True),
     Scenario("g", "GET /api/surveys/{id}/results/ (100,000 responses)", "g", mode="latency"),
@@ -77,6 +78,17 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--results-responses", type=int, default=100_000)
     parser.add_argument(
         "--markdown", type=Path, help="print a results JSON as the README's table, run nothing"
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="A/B: run a git ref's code and the working tree alternately (bench/compare.py)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=6, help="alternating rounds per A/B or peer scenario"
+    )
+    parser.add_argument(
+        "--no-peers", action="store_true", help="skip stock djoser beside (b) and (c)"
     )
     parser.add_argument(
         "--drain-messages",
@@ -199,9 +211,11 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def gunicorn_command(workers: int, port: int, log: Path) -> list[str]:
+def gunicorn_command(
+    workers: int, port: int, log: Path, app: str = "settings.wsgi:application"
+) -> list[str]:
     return [
-        *(PYTHON, "-m", "gunicorn", "settings.wsgi:application"),
+        *(PYTHON, "-m", "gunicorn", app),
         *("--bind", f"{HOST}:{port}", "--workers", str(workers), "--worker-class", "sync"),
         *("--backlog", "2048", "--timeout", "120", "--graceful-timeout", "10"),
         *("--no-control-socket", "--log-level", "warning", "--error-logfile", str(log)),
@@ -222,7 +236,13 @@ class Server:
 
 @contextmanager
 def serving(
-    arguments, environment: dict[str, str], broker: bool, name: str, port: int
+    arguments,
+    environment: dict[str, str],
+    broker: bool,
+    name: str,
+    port: int,
+    root: Path = ROOT,
+    app: str = "settings.wsgi:application",
 ) -> Iterator[Server]:
     """gunicorn (and, with a broker, one Celery worker delivering the outbox) for one phase."""
     DATA.mkdir(parents=True, exist_ok=True)
@@ -242,8 +262,8 @@ def serving(
         processes.append(
             subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=log)
         )
-    command = gunicorn_command(arguments.workers, port, DATA / f"gunicorn-{name}.log")
-    master = subprocess.Popen(command, cwd=ROOT, env=environment)
+    command = gunicorn_command(arguments.workers, port, DATA / f"gunicorn-{name}.log", app)
+    master = subprocess.Popen(command, cwd=root, env=environment)
     processes.append(master)
     server = Server(master, f"http://{HOST}:{port}")
     try:
@@ -441,7 +461,9 @@ def versions() -> dict:
     return report
 
 
-def targets(rows: dict[str, dict], probe: dict, postgres: bool) -> list[dict]:
+def targets(
+    rows: dict[str, dict], probe: dict, postgres: bool, peers: dict | None = None
+) -> list[dict]:
     """Each target of the issue with the figure it is judged on; None = not measured here."""
     queries = probe.get("queries", {})
 
@@ -450,6 +472,9 @@ def targets(rows: dict[str, dict], probe: dict, postgres: bool) -> list[dict]:
 
     def count(key: str) -> int | None:
         return queries[key]["queries"] if key in queries else None
+
+    def versus_stock(key: str) -> float | None:
+        return (peers or {}).get(key, {}).get("ratio_median")
 
     def p50(key: str) -> float | None:
         return rows[key]["p50_ms"] if key in rows else None
@@ -465,6 +490,8 @@ def targets(rows: dict[str, dict], probe: dict, postgres: bool) -> list[dict]:
         ("(b) Token /me throughput", ratio("b"), ">=", 0.6, "x baseline"),
         ("(b) queries per request", count("b"), "<=", 1, ""),
         ("(c) JWT /me throughput", ratio("c"), ">=", 0.55, "x baseline"),
+        ("(b) Token /me vs stock djoser (same run)", versus_stock("b"), ">=", 2, "x stock"),
+        ("(c) JWT /me vs stock simplejwt (same run)", versus_stock("c"), ">=", 2, "x stock"),
         ("(d) list queries", count("d"), "<=", 4, ""),
         ("(e) detail queries", count("e"), "<=", 4, ""),
         (
@@ -550,6 +577,13 @@ def print_report(report: dict) -> None:
             f"outbox drain (bench/email_drain.py): {drain.get('messages')} messages, "
             f"{drain.get('workers')} workers, {drain.get('messages_per_second')} messages/s, "
             f"{drain.get('received_by_smtp')} received: {drain['verdict']}"
+        )
+    for key, peer in report.get("peers", {}).items():
+        print(
+            f"({key}) Canvass / stock djoser: x{peer['ratio_median']:.2f} "
+            f"(min {peer['ratio_min']:.2f}, max {peer['ratio_max']:.2f}, {peer['rounds']} rounds"
+            f"{', spread over 15 %' if peer['noisy'] else ''}); "
+            f"{peer['canvass_rps']} vs {peer['stock_rps']} req/s, errors {peer['errors']}"
         )
     if "sink_received" in report:
         received = report["sink_received"]
@@ -667,6 +701,10 @@ def main() -> int:
         environment,
     )
     plan = json.loads((DATA / "requests" / "plan.json").read_text())
+    if arguments.compare:
+        from bench.compare import compare
+
+        return compare(arguments, environment, scenarios, run_tag)
 
     from tests.smtp import SmtpSink
 
@@ -690,6 +728,12 @@ def main() -> int:
                         "median_ms": round((before["median_ms"] + after["median_ms"]) / 2, 2),
                         "before_and_after_ms": [before["median_ms"], after["median_ms"]],
                     }
+            peer_keys = [key for key in ("b", "c") if key in {s.key for s in scenarios}]
+            if peer_keys and not arguments.no_peers:
+                from bench.peers.side_by_side import measure_peers
+
+                print("stock djoser beside Canvass (bench/peers):", flush=True)
+                report["peers"] = measure_peers(arguments, server, peer_keys, run_tag)
         # The export reads the results survey: with (g) only, so a partial run stays short.
         wanted_parts = "queries,csv" if any(s.key == "g" for s in scenarios) else "queries"
         probe.update(run_probe(environment, wanted_parts))
@@ -727,7 +771,7 @@ def main() -> int:
     report["scenarios"] = rows
     report["probe"] = probe
     report["plan"] = {key: value for key, value in plan.items() if key != "probes"}
-    report["targets"] = targets(rows, probe, postgres)
+    report["targets"] = targets(rows, probe, postgres, report.get("peers"))
     report["seconds"] = round(time.monotonic() - started, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{run_tag}.json"

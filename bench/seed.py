@@ -322,6 +322,7 @@ def main() -> int:
         scenario("b").add("GET", "/auth/users/me/", token[user.pk])
         scenario("c").add("GET", "/auth/users/me/", bearer(user))
         scenario("d").add("GET", "/api/surveys/", token[user.pk])
+        scenario("d_expand").add("GET", "/api/surveys/?expand=questions", token[user.pk])
         scenario("e").add("GET", f"/api/surveys/{detail.pk}/", token[user.pk])
         login = json.dumps({"email": user.email, "password": SEED_PASSWORD})
         scenario("h").add("POST", "/auth/token/login/", "", scenario("h").body(str(user.pk), login))
@@ -362,6 +363,7 @@ def main() -> int:
         "b": [probe_request("GET", "/auth/users/me/", token[reader.pk])] * 2,
         "c": [probe_request("GET", "/auth/users/me/", bearer(reader))] * 2,
         "d": [probe_request("GET", "/api/surveys/", token[reader.pk])] * 2,
+        "d_expand": [probe_request("GET", "/api/surveys/?expand=questions", token[reader.pk])] * 2,
         "e": [probe_request("GET", f"/api/surveys/{detail.pk}/", token[reader.pk])] * 2,
         "f": [
             probe_request("POST", respond_path, token[user.pk], answers_body(first_survey))

@@ -7,30 +7,34 @@ and adding an address reveals nothing about whether an account has it.
 
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.models import User
+from accounts.policy import account_can_log_in
 from surveys.models import Invitation, Reviewer, Survey
 
 SEEN_BY_AUDIENCE = (Survey.Status.PUBLISHED, Survey.Status.CLOSED)
 
 
-def _address_matches_viewer(model: type[Invitation] | type[Reviewer], user) -> Exists:
-    """Rows of `model` for the survey whose address is the viewer's confirmed address."""
-    confirmed_address = User.objects.confirmed().filter(pk=user.pk).values("email_canonical")
-    return Exists(
-        model.objects.filter(survey=OuterRef("pk"), email_canonical__in=confirmed_address)
-    )
+def _address_matches_viewer(model: type[Invitation] | type[Reviewer], user) -> Exists | Value:
+    """Rows of `model` for the survey whose address is the viewer's confirmed address.
+
+    The viewer is the request's account, as fresh as authentication loaded it (the token
+    cache drops an entry on every save of the account): its address is matched directly
+    rather than read again by a subquery in every survey query.
+    """
+    if not account_can_log_in(user) or not user.email_canonical:
+        return Value(False, output_field=BooleanField())
+    return Exists(model.objects.filter(survey=OuterRef("pk"), email_canonical=user.email_canonical))
 
 
-def viewer_is_invited(user) -> Exists:
+def viewer_is_invited(user) -> Exists | Value:
     """True for the surveys whose invitations include the viewer's confirmed address."""
     return _address_matches_viewer(Invitation, user)
 
 
-def viewer_is_reviewer(user) -> Exists:
+def viewer_is_reviewer(user) -> Exists | Value:
     """True for the surveys whose reviewers include the viewer's confirmed address."""
     return _address_matches_viewer(Reviewer, user)
 

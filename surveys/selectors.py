@@ -33,26 +33,9 @@ EXPORT_CHUNK_SIZE = 2000
 EXPORT_FIXED_COLUMNS = ["response_id", "respondent", "submitted_at"]
 
 
-def with_questions(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
-    """Surveys with their questions (`ordered_questions`) and each question's choices
-    (`ordered_choices`) in position order: three queries in all.
-
-    Plain lists (`to_attr`), not the related managers' caches: filling a manager's cache clones
-    a queryset per object, most of a survey page's time with hundreds of questions.
-    """
-    choices = Prefetch("choices", to_attr="ordered_choices")
-    return surveys.prefetch_related(
-        Prefetch(
-            "questions",
-            queryset=Question.objects.prefetch_related(choices),
-            to_attr="ordered_questions",
-        )
-    )
-
-
 def survey_list(*, user, role: str | None = None) -> QuerySet[Survey]:
     """The surveys `user` may see, optionally only those they own, were invited to, may review
-    or have answered."""
+    or have answered, each with its `question_count` (a subquery per row of the page)."""
     surveys = surveys_visible_to(user)
     if role and not user.is_authenticated:
         return surveys.none()
@@ -66,7 +49,7 @@ def survey_list(*, user, role: str | None = None) -> QuerySet[Survey]:
         surveys = surveys.filter(
             Exists(Response.objects.filter(survey=OuterRef("pk"), respondent=user))
         )
-    return with_questions(surveys)
+    return surveys.annotate(question_count=_count_per(Question, survey=OuterRef("pk")))
 
 
 def has_responded(*, survey: Survey, user) -> bool:

@@ -17,8 +17,9 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from accounts.models import User
-from surveys import selectors, services
+from surveys import payloads, selectors, services
 from surveys.models import Survey
+from surveys.pagination import SurveyPagination
 from surveys.permissions import Capability, SurveyAccess, surveys_visible_to
 from surveys.renderers import CSVRenderer, csv_streaming_response
 from surveys.serializers import (
@@ -31,8 +32,10 @@ from surveys.serializers import (
     ReviewerOutputSerializer,
     SurveyInputSerializer,
     SurveyListFilterSerializer,
+    SurveyListItemSerializer,
     SurveyOutputSerializer,
     SurveyResultsSerializer,
+    well_formed_answers,
 )
 
 
@@ -87,6 +90,7 @@ class SurveyViewSet(SurveyAPIMixin, GenericViewSet):
     # ASCII digits, as the nested routes' <int:survey_pk>: `\d` also takes other scripts' digits.
     lookup_value_regex = r"[0-9]+"
     serializer_class = SurveyOutputSerializer
+    pagination_class = SurveyPagination
     capabilities = {
         "list": Capability.VIEW,
         "create": Capability.VIEW,
@@ -103,31 +107,28 @@ class SurveyViewSet(SurveyAPIMixin, GenericViewSet):
         return self.capabilities.get(self.action, Capability.VIEW)
 
     def get_queryset(self) -> QuerySet[Survey]:
-        surveys = surveys_visible_to(self.request.user)
-        # Only a read renders the survey it fetched; changes answer with a fresh read (_read).
-        return selectors.with_questions(surveys) if self.action == "retrieve" else surveys
-
-    def survey_data(self, surveys, many: bool = False):
-        """The output serializer's data; it reads the caller from the context (`owner`)."""
-        context = self.get_serializer_context()
-        return SurveyOutputSerializer(surveys, many=many, context=context).data
+        return surveys_visible_to(self.request.user)
 
     def _read(self, survey: Survey, status_code: int = status.HTTP_200_OK) -> Response:
-        fresh = selectors.with_questions(Survey.objects.filter(pk=survey.pk)).get()
-        return Response(self.survey_data(fresh), status=status_code)
+        """A changed survey, read again (the owner's: no viewer flags needed)."""
+        fresh = Survey.objects.get(pk=survey.pk)
+        return Response(payloads.survey_detail(fresh, self.request.user), status=status_code)
 
     @extend_schema(
         parameters=[SurveyListFilterSerializer],
-        responses={200: SurveyOutputSerializer(many=True), 400: INVALID},
+        responses={200: SurveyListItemSerializer(many=True), 400: INVALID},
         description="Surveys the caller may see, newest first; `role` narrows them to those the "
-        "caller owns, was invited to, may review or has answered.",
+        "caller owns, was invited to, may review or has answered. Items carry `question_count`; "
+        "`expand=questions` adds each survey's questions and choices.",
     )
     def list(self, request: Request) -> Response:
         filters = SurveyListFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         surveys = selectors.survey_list(user=request.user, role=filters.validated_data.get("role"))
         page = self.paginate_queryset(surveys)
-        return self.get_paginated_response(self.survey_data(page, many=True))
+        expand = filters.validated_data.get("expand") == "questions"
+        items = payloads.survey_list_items(page or [], request.user, expand=expand)
+        return self.get_paginated_response(items)
 
     @extend_schema(
         request=SurveyInputSerializer,
@@ -145,7 +146,7 @@ class SurveyViewSet(SurveyAPIMixin, GenericViewSet):
         description="A survey with its questions and choices, in position order.",
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(self.survey_data(self.get_object()))
+        return Response(payloads.survey_detail(self.get_object(), request.user))
 
     def _change(self, request: Request, *, partial: bool) -> Response:
         survey = self.get_object()
@@ -320,10 +321,13 @@ class SurveyResponsesView(SurveyChildView):
     )
     def post(self, request: Request, survey_pk: int) -> Response:
         survey = self.get_survey()
-        payload = ResponseInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        answers = well_formed_answers(request.data)
+        if answers is None:
+            payload = ResponseInputSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            answers = payload.validated_data["answers"]
         response = services.response_submit(
-            survey=survey, respondent=signed_in(request), answers=payload.validated_data["answers"]
+            survey=survey, respondent=signed_in(request), answers=answers
         )
         return Response(ResponseCreatedSerializer(response).data, status=status.HTTP_201_CREATED)
 

@@ -218,3 +218,24 @@ def test_the_notice_arrives_over_smtp_in_text_and_html(smtp_transport, account):
         assert device_label("curl/8.5.0") in body
         assert "UTC" in body
     assert DEFAULT_PASSWORD not in received.as_string()
+
+
+def test_a_login_from_a_known_device_reads_and_updates_its_row_only(
+    confirmed_user, django_assert_num_queries
+):
+    from django.utils import timezone
+
+    from accounts.services import known_device_record
+
+    known_device_record(user=confirmed_user, user_agent=FIREFOX, ip_address="198.51.100.1")
+    ten_days_ago = timezone.now() - timedelta(days=10)
+    KnownDevice.objects.update(last_seen_at=ten_days_ago)
+    KnownDevice.objects.create(user=confirmed_user, digest="another device")
+
+    # The savepoint of the function's atomic block, its release, one read and one update.
+    with django_assert_num_queries(4):
+        known_device_record(user=confirmed_user, user_agent=FIREFOX, ip_address="198.51.100.1")
+
+    assert KnownDevice.objects.filter(last_seen_at=ten_days_ago).count() == 0
+    assert KnownDevice.objects.count() == 2
+    assert OutboundEmail.objects.count() == 0

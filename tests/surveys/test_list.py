@@ -126,21 +126,55 @@ def test_list_and_detail_return_closes_at_in_iso_8601_or_null(client_for, owner)
     assert detail["closes_at"] == "2030-01-01T12:00:00Z"
 
 
-def test_a_page_of_20_surveys_takes_at_most_4_queries(
+def test_a_page_of_20_surveys_counts_them_and_their_questions_in_one_query(
     client_for, owner, django_assert_max_num_queries
 ):
     for _ in range(25):
         survey_with_questions(owner=owner, questions=question_specs(5, choices=4))
     client = client_for(UserFactory())
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(1):
         response = client.get("/api/surveys/")
 
-    assert len(response.json()["results"]) == 20
-    assert all(len(item["questions"]) == 5 for item in response.json()["results"])
+    items = response.json()["results"]
+    assert response.json()["count"] == 25
+    assert len(items) == 20
+    assert all(item["question_count"] == 5 for item in items)
+    assert not any("questions" in item for item in items)
 
 
-def test_detail_of_50_questions_with_6_choices_takes_at_most_4_queries(
+def test_expanded_a_page_of_20_surveys_has_their_questions_in_at_most_2_queries(
+    client_for, owner, django_assert_max_num_queries
+):
+    for _ in range(25):
+        survey_with_questions(owner=owner, questions=question_specs(5, choices=4))
+    client = client_for(UserFactory())
+
+    with django_assert_max_num_queries(2):
+        response = client.get("/api/surveys/?expand=questions")
+
+    items = response.json()["results"]
+    assert len(items) == 20
+    assert all(len(item["questions"]) == item["question_count"] == 5 for item in items)
+
+
+def test_an_unknown_expansion_is_a_400_naming_the_parameter(client_for, owner):
+    response = client_for(owner).get("/api/surveys/?expand=answers")
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "expand" in response.json()
+
+
+def test_a_survey_without_questions_counts_zero(client_for, owner):
+    survey_with_questions(owner=owner, questions=[])
+
+    [item] = client_for(owner).get("/api/surveys/?expand=questions").json()["results"]
+
+    assert item["question_count"] == 0
+    assert item["questions"] == []
+
+
+def test_detail_of_50_questions_with_6_choices_takes_at_most_2_queries(
     client_for, owner, django_assert_max_num_queries
 ):
     survey = survey_with_questions(
@@ -150,7 +184,7 @@ def test_detail_of_50_questions_with_6_choices_takes_at_most_4_queries(
     )
     client = client_for(UserFactory())
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(2):
         response = client.get(f"/api/surveys/{survey.pk}/")
 
     questions = response.json()["questions"]
@@ -191,7 +225,7 @@ def test_only_the_owner_and_the_reviewers_see_who_owns_a_survey(
     assert "owner" in listed and "owner" in detail
 
 
-def test_a_reviewers_page_of_20_surveys_shows_their_owners_in_at_most_4_queries(
+def test_a_reviewers_page_of_20_surveys_shows_their_owners_in_one_query(
     client_for, owner, django_assert_max_num_queries
 ):
     reviewer = UserFactory(email="reviewer@example.org")
@@ -200,7 +234,28 @@ def test_a_reviewers_page_of_20_surveys_shows_their_owners_in_at_most_4_queries(
         ReviewerFactory(survey=survey, email=reviewer.email)
     client = client_for(reviewer)
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(1):
         response = client.get("/api/surveys/")
 
     assert [item["owner"] for item in response.json()["results"]] == [owner.pk] * 20
+
+
+@pytest.mark.parametrize(("page", "expected"), [("1", 20), ("2", 5), ("last", 5)])
+def test_the_page_count_and_links_are_those_of_every_visible_survey(
+    client_for, owner, page, expected
+):
+    for _ in range(25):
+        survey_with_questions(owner=owner, questions=1)
+    survey_with_questions(owner=owner, status=Survey.Status.DRAFT)
+
+    body = client_for(UserFactory()).get(f"/api/surveys/?page={page}").json()
+
+    assert body["count"] == 25
+    assert len(body["results"]) == expected
+    assert (body["next"] is None) == (expected == 5)
+
+
+def test_an_empty_list_counts_zero(client_for):
+    body = client_for(UserFactory()).get("/api/surveys/").json()
+
+    assert (body["count"], body["results"], body["next"]) == (0, [], None)

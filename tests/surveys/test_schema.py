@@ -31,3 +31,18 @@ def test_the_schema_lets_a_client_omit_audience_and_shows_closes_at_and_question
     closes_at = components["SurveyOutput"]["properties"]["closes_at"]
     assert (closes_at["format"], closes_at["nullable"]) == ("date-time", True)
     assert "text" in components["QuestionResult"]["required"]
+
+
+def test_the_schema_shows_list_items_with_question_count_and_the_expand_parameter():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    listing = schema["paths"]["/api/surveys/"]["get"]
+
+    page = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    item = components[page.rsplit("/", 1)[1]]["properties"]["results"]["items"]["$ref"]
+    item_schema = components[item.rsplit("/", 1)[1]]
+    assert "question_count" in item_schema["required"]
+    assert "questions" not in item_schema["required"]
+    assert "questions" in components["SurveyOutput"]["required"]
+    expand = next(p for p in listing["parameters"] if p["name"] == "expand")
+    assert expand["schema"]["enum"] == ["questions"]
