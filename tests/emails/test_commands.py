@@ -64,7 +64,7 @@ def test_send_queued_emails_loop_repeats_until_interrupted(monkeypatch, capsys, 
             raise KeyboardInterrupt
         row()  # new mail arrives between passes
 
-    monkeypatch.setattr("emails.management.commands.send_queued_emails.time.sleep", sleep)
+    monkeypatch.setattr("emails.sweep_command.time.sleep", sleep)
     call_command("send_queued_emails", "--loop", "--interval", "0.5")
 
     assert sleeps == [0.5, 0.5]

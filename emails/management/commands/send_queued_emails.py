@@ -1,41 +1,17 @@
 """`manage.py send_queued_emails`: deliver due outbox rows, for deployments without Celery beat."""
 
-import time
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
 from emails.services import outbox_send_due
+from emails.sweep_command import SweepCommand
 
 
-class Command(BaseCommand):
+class Command(SweepCommand):
     help = (
         "Send every outbox message that is due (cron-able). --now also sends those still "
         "waiting out their backoff (first pass); --loop repeats every --interval seconds."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--loop", action="store_true", help="repeat until interrupted")
-        parser.add_argument(
-            "--interval", type=float, default=None, help="seconds between passes (default 10)"
+    def sweep(self, *, ignore_backoff: bool) -> tuple[str, bool]:
+        report = outbox_send_due(ignore_backoff=ignore_backoff)
+        return f"sent {report.sent}, not sent {report.not_sent}", bool(
+            report.sent or report.not_sent
         )
-        parser.add_argument(
-            "--now", action="store_true", help="ignore backoff on the first pass (after an outage)"
-        )
-
-    def handle(self, *args, loop: bool, interval: float | None, now: bool, **options) -> None:
-        if interval is not None and not loop:
-            raise CommandError("--interval needs --loop")
-        if interval is not None and interval <= 0:
-            raise CommandError("--interval must be a positive number of seconds")
-        ignore_backoff = now
-        try:
-            while True:
-                report = outbox_send_due(ignore_backoff=ignore_backoff)
-                if report.sent or report.not_sent or not loop:
-                    self.stdout.write(f"sent {report.sent}, not sent {report.not_sent}")
-                if not loop:
-                    return
-                ignore_backoff = False
-                time.sleep(10 if interval is None else interval)
-        except KeyboardInterrupt:
-            self.stdout.write("stopped")
