@@ -28,6 +28,7 @@ from accounts.lockout import account_locked, cooloff_seconds
 from accounts.models import User
 from accounts.policy import account_can_log_in
 from accounts.selectors import awaits_confirmation
+from webhooks.events import ACCOUNT_LINKED, ACCOUNT_UNLINKED, account_emit
 
 
 def provider_name(provider_id: str) -> str:
@@ -167,10 +168,12 @@ def provider_linked(*, user: User, provider_id: str) -> None:
     """A link was made (here, or by allauth's connections page): the account is told."""
     notifications.send_provider_linked(user=user, provider=provider_name(provider_id))
     audit_record(Event.PROVIDER_LINK, target=user.email, detail=f"provider {provider_id}")
+    account_emit(ACCOUNT_LINKED, user=user, provider=provider_id)
 
 
 def provider_unlinked(*, user: User, provider_id: str) -> None:
     audit_record(Event.PROVIDER_UNLINK, target=user.email, detail=f"provider {provider_id}")
+    account_emit(ACCOUNT_UNLINKED, user=user, provider=provider_id)
 
 
 def provider_unlink_allowed(*, user: User, account: SocialAccount) -> bool:

@@ -21,6 +21,8 @@ ACCOUNT_UPDATED = "account.updated"
 ACCOUNT_EMAIL_CHANGED = "account.email_changed"
 ACCOUNT_PASSWORD_CHANGED = "account.password_changed"  # noqa: S105  # an event name
 ACCOUNT_DELETED = "account.deleted"
+ACCOUNT_LINKED = "account.linked"
+ACCOUNT_UNLINKED = "account.unlinked"
 SESSION_CREATED = "session.created"
 SESSION_ENDED = "session.ended"
 MFA_ENABLED = "mfa.enabled"
@@ -36,6 +38,8 @@ EVENT_TYPES = (
     ACCOUNT_EMAIL_CHANGED,
     ACCOUNT_PASSWORD_CHANGED,
     ACCOUNT_DELETED,
+    ACCOUNT_LINKED,
+    ACCOUNT_UNLINKED,
     SESSION_CREATED,
     SESSION_ENDED,
     MFA_ENABLED,

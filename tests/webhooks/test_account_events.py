@@ -4,15 +4,19 @@ import json
 from http import HTTPStatus
 
 import pytest
+from allauth.socialaccount.models import SocialAccount
 
+from accounts.models import User
 from tests.accounts.conftest import (
     NEW_PASSWORD,
     ROUTE_SETS,
     link_from_last_mail,
+    token_client,
     uid_token,
 )
 from tests.conftest import CommittingAPIClient
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.oidc_provider import REDIRECT_URI
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +223,22 @@ def test_an_operator_created_account_sends_created_then_confirmed(
         account_create_confirmed(email="ops@example.org", password="a-long-Passphrase-9")
 
     assert receiver.events() == ["account.created", "account.confirmed"]
+
+
+def test_a_provider_link_and_unlink_send_linked_then_unlinked(api_client, endpoint, receiver, oidc):
+    oidc.user_set("hooked-1", email="hooked@example.org", email_verified=True)
+    answer = api_client.post(
+        "/dj-rest-auth/oidc/acme/",
+        {"code": oidc.code_for("hooked-1"), "redirect_uri": REDIRECT_URI},
+    )
+    assert answer.status_code == HTTPStatus.OK, answer.content
+    client = token_client(answer.json()["key"])
+    user = User.objects.get(email_canonical="hooked@example.org")
+    other = SocialAccount.objects.create(user=user, provider="acme", uid="hooked-2")
+    assert client.post(f"/dj-rest-auth/socialaccounts/{other.pk}/disconnect/").status_code == 204
+
+    linked, unlinked = receiver.of_type("account.linked"), receiver.of_type("account.unlinked")
+    assert [item["data"] for item in linked] == [
+        {"id": user.pk, "email": "hooked@example.org", "provider": "acme"}
+    ]
+    assert [item["data"]["provider"] for item in unlinked] == ["acme"]
