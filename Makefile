@@ -40,6 +40,9 @@ audit: install
 # The load benchmark (bench/README.md): PostgreSQL + Redis when DATABASE_URL/REDIS_URL are set.
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
+		$(BIN)/python bench/webhook_delivery.py; \
+	else echo "webhook deliveries/s: needs DATABASE_URL=postgres://… and REDIS_URL (skipped)"; fi
 
 # `broker` comes first, so a worker without a broker stops before anything is installed.
 worker: broker install
