@@ -20,15 +20,16 @@ export async function accounts(): Promise<void> {
   const login = await api.POST("/auth/token/login/", {
     body: { email: "ada@example.org", password: PASSWORD },
   });
-  const token: string = login.data?.auth_token ?? "";
+  // With two-factor authentication on, each login answers {mfa_required, ephemeral_token} instead.
+  const token: string = login.data && "auth_token" in login.data ? login.data.auth_token : "";
   const restAuth = await api.POST("/dj-rest-auth/login/", {
     body: { email: "ada@example.org", password: PASSWORD },
   });
-  const key: string = restAuth.data?.key ?? "";
+  const key: string = restAuth.data && "key" in restAuth.data ? restAuth.data.key : "";
   const drf = await api.POST("/api-token-auth/", {
     body: { username: "ada@example.org", password: PASSWORD },
   });
-  const drfToken: string = drf.data?.token ?? "";
+  const drfToken: string = drf.data && "token" in drf.data ? drf.data.token : "";
 
   // 4. The profile
   const me = await api.GET("/auth/users/me/", auth(token));
@@ -65,14 +66,47 @@ export async function jwt(): Promise<void> {
   const pair = await api.POST("/auth/jwt/create/", {
     body: { email: "ada@example.org", password: PASSWORD },
   });
-  const access: string = pair.data?.access ?? "";
-  const refresh: string = pair.data?.refresh ?? "";
+  // With two-factor authentication on the answer is {mfa_required, ephemeral_token}: secondStep().
+  const tokens = pair.data && "access" in pair.data ? pair.data : undefined;
+  const access: string = tokens?.access ?? "";
+  const refresh: string = tokens?.refresh ?? "";
   await api.GET("/auth/users/me/", { headers: { Authorization: `Bearer ${access}` } });
   await api.POST("/auth/jwt/refresh/", { body: { refresh } });
   await api.POST("/auth/jwt/verify/", { body: { token: access } });
   await api.POST("/auth/token/logout/", {
     headers: { Authorization: `Bearer ${access}` },
     body: { refresh },
+  });
+}
+
+export async function secondStep(): Promise<void> {
+  // Two-factor authentication (docs/two-factor.md): enrol, then every login takes a code.
+  const setup = await api.GET("/dj-rest-auth/mfa/totp/activate/", auth("<token>"));
+  await api.POST("/dj-rest-auth/mfa/totp/activate/", {
+    ...auth("<token>"),
+    body: { activation_token: setup.data?.activation_token ?? "", code: "123456" },
+  });
+  const login = await api.POST("/auth/token/login/", {
+    body: { email: "ada@example.org", password: PASSWORD },
+  });
+  if (login.data && "mfa_required" in login.data) {
+    await api.POST("/dj-rest-auth/mfa/verify/", {
+      body: { ephemeral_token: login.data.ephemeral_token, code: "123456" },
+    });
+  }
+  await api.GET("/dj-rest-auth/mfa/status/", auth("<token>"));
+  await api.POST("/dj-rest-auth/mfa/recovery-codes/", { ...auth("<token>"), body: {} });
+
+  // Login by emailed code (docs/login-by-code.md)
+  await api.POST("/auth/login/code/", { body: { email: "ada@example.org" } });
+  await api.POST("/auth/login/code/confirm/", {
+    body: { email: "ada@example.org", code: "ABCD2345" },
+  });
+
+  // The personal-data export (docs/webhooks.md)
+  await api.POST("/auth/users/me/export/", {
+    ...auth("<token>"),
+    body: { current_password: PASSWORD },
   });
 }
 
