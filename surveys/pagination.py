@@ -13,6 +13,9 @@ from django.db.models import Count, QuerySet, Window
 from rest_framework.pagination import PageNumberPagination
 
 TOTAL = "page_total_rows"
+# A page further than any real list (and past what the database's OFFSET holds) goes straight
+# to Django's checks, which answer "invalid page" (404) after one count.
+MAX_OFFSET = 2**31
 
 
 class WindowCountPaginator(Paginator):
@@ -22,6 +25,8 @@ class WindowCountPaginator(Paginator):
         except (TypeError, ValueError):
             return super().page(number)  # Django's own errors for what is not a number
         bottom = (wanted - 1) * self.per_page
+        if bottom >= MAX_OFFSET:
+            return super().page(number)
         surveys = cast(QuerySet, self.object_list)
         rows = list(
             surveys.annotate(**{TOTAL: Window(Count("*"))})[bottom : bottom + self.per_page]

@@ -259,3 +259,12 @@ def test_an_empty_list_counts_zero(client_for):
     body = client_for(UserFactory()).get("/api/surveys/").json()
 
     assert (body["count"], body["results"], body["next"]) == (0, [], None)
+
+
+def test_a_page_number_past_what_the_database_can_offset_is_a_404(client_for, owner):
+    survey_with_questions(owner=owner, questions=1)
+
+    response = client_for(owner).get("/api/surveys/?page=461168601842738792")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "detail" in response.json()
