@@ -204,7 +204,21 @@ def survey_close(*, survey: Survey) -> Survey:
 # --- responses ---
 
 
-def _answer_problems(question: Question, answer: AnswerInput, choice_ids: set[int]) -> list[str]:
+@dataclass(frozen=True)
+class _AnswerRules:
+    """What a question accepts, read for validating a response (no model instance needed)."""
+
+    kind: str
+    required: bool
+    scale_max: int | None
+    choice_ids: set[int] = field(default_factory=set)
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in Question.CHOICE_KINDS
+
+
+def _answer_problems(question: _AnswerRules, answer: AnswerInput) -> list[str]:
     kind = question.kind
     takes = "choices" if question.has_choices else kind
     given = {
@@ -221,7 +235,7 @@ def _answer_problems(question: Question, answer: AnswerInput, choice_ids: set[in
         return [message.format(kind=kind.replace("_", " "), takes=takes)]
     problems = []
     if question.has_choices:
-        foreign = [choice for choice in answer.choices if choice not in choice_ids]
+        foreign = [choice for choice in answer.choices if choice not in question.choice_ids]
         if foreign:
             listed = ", ".join(str(choice) for choice in foreign)
             problems.append(_("Not an option of this question: {listed}.").format(listed=listed))
@@ -242,15 +256,27 @@ def _answer_problems(question: Question, answer: AnswerInput, choice_ids: set[in
     return problems
 
 
+def _answer_rules(survey: Survey) -> dict[int, _AnswerRules]:
+    """The survey's questions with their option ids, by question id, in position order: one
+    query (questions left-joined to their choices, a row per choice)."""
+    rules: dict[int, _AnswerRules] = {}
+    rows = (
+        Question.objects.filter(survey=survey)
+        .order_by("position")
+        .values_list("id", "kind", "required", "scale_max", "choices__id")
+    )
+    for question_id, kind, required, scale_max, choice_id in rows:
+        question = rules.get(question_id)
+        if question is None:
+            question = rules[question_id] = _AnswerRules(kind, required, scale_max)
+        if choice_id is not None:
+            question.choice_ids.add(choice_id)
+    return rules
+
+
 def response_problems(*, survey: Survey, answers: Sequence[AnswerInput]) -> dict[str, list[str]]:
     """Every problem with `answers`, keyed by question id; empty when they may be stored."""
-    questions = {question.pk: question for question in survey.questions.all()}
-    choices_of: dict[int, set[int]] = {question_id: set() for question_id in questions}
-    for choice_id, question_id in Choice.objects.filter(question__survey=survey).values_list(
-        "id", "question_id"
-    ):
-        choices_of[question_id].add(choice_id)
-
+    questions = _answer_rules(survey)
     problems: dict[str, list[str]] = {}
     seen: set[int] = set()
     for answer in answers:
@@ -261,15 +287,72 @@ def response_problems(*, survey: Survey, answers: Sequence[AnswerInput]) -> dict
         elif answer.question in seen:
             problems.setdefault(key, []).append(_("This question is answered more than once."))
         else:
-            found = _answer_problems(question, answer, choices_of[question.pk])
+            found = _answer_problems(question, answer)
             if found:
                 problems[key] = found
         seen.add(answer.question)
     answered = {answer.question for answer in answers if not answer.is_empty}
-    for question in questions.values():
-        if question.required and question.pk not in answered and str(question.pk) not in problems:
-            problems[str(question.pk)] = [_("This question is required.")]
+    for question_id, question in questions.items():
+        if question.required and question_id not in answered and str(question_id) not in problems:
+            problems[str(question_id)] = [_("This question is required.")]
     return problems
+
+
+# PostgreSQL: the answers and their chosen options in one statement, from parallel arrays.
+# Each question is answered at most once (response_problems), so an option finds its answer
+# row by question id.
+_ANSWERS_INSERT_SQL = """
+WITH stored AS (
+    INSERT INTO {answer} (response_id, question_id, rating, text)
+    SELECT %s, given.question_id, given.rating, given.text
+    FROM unnest(%s::bigint[], %s::integer[], %s::text[]) AS given(question_id, rating, text)
+    RETURNING id, question_id
+)
+INSERT INTO {answer_choice} (answer_id, choice_id)
+SELECT stored.id, picked.choice_id
+FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS picked(question_id, choice_id, n)
+JOIN stored ON stored.question_id = picked.question_id
+ORDER BY picked.n
+"""
+
+
+def _answers_insert(response: Response, given: Sequence[AnswerInput]) -> None:
+    """Store the non-empty answers of a validated response and their chosen options.
+
+    On PostgreSQL one statement, without a model instance per row (at 50 answers, building
+    and saving instances was a third of a submission); elsewhere two bulk inserts.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        sql = _ANSWERS_INSERT_SQL.format(
+            answer=connection.ops.quote_name(Answer._meta.db_table),
+            answer_choice=connection.ops.quote_name(AnswerChoice._meta.db_table),
+        )
+        picked = [(answer.question, choice) for answer in given for choice in answer.choices]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                [
+                    response.pk,
+                    [answer.question for answer in given],
+                    [answer.rating for answer in given],
+                    [answer.text for answer in given],
+                    [question for question, _choice in picked],
+                    [choice for _question, choice in picked],
+                ],
+            )
+        return
+    stored = Answer.objects.bulk_create(
+        Answer(
+            response=response, question_id=answer.question, rating=answer.rating, text=answer.text
+        )
+        for answer in given
+    )
+    AnswerChoice.objects.bulk_create(
+        AnswerChoice(answer=row, choice_id=choice_id)
+        for row, answer in zip(stored, given, strict=True)
+        for choice_id in answer.choices
+    )
 
 
 def response_submit(
@@ -293,21 +376,7 @@ def response_submit(
                 raise AlreadyResponded from error
             if problems:
                 raise AnswersInvalid(problems)
-            given = [answer for answer in answers if not answer.is_empty]
-            stored = Answer.objects.bulk_create(
-                Answer(
-                    response=response,
-                    question_id=answer.question,
-                    rating=answer.rating,
-                    text=answer.text,
-                )
-                for answer in given
-            )
-            AnswerChoice.objects.bulk_create(
-                AnswerChoice(answer=row, choice_id=choice_id)
-                for row, answer in zip(stored, given, strict=True)
-                for choice_id in answer.choices
-            )
+            _answers_insert(response, [answer for answer in answers if not answer.is_empty])
             webhook_events.emit(
                 webhook_events.SURVEY_RESPONSE_CREATED,
                 {
