@@ -298,50 +298,87 @@ def response_problems(*, survey: Survey, answers: Sequence[AnswerInput]) -> dict
     return problems
 
 
-# PostgreSQL: the answers and their chosen options in one statement, from parallel arrays.
+# PostgreSQL: a valid response, its answers and their chosen options in one statement, from
+# parallel arrays. The response row is skipped on a conflict with the person's earlier
+# response, and then so is everything joined to it: no row back means already answered.
 # Each question is answered at most once (response_problems), so an option finds its answer
 # row by question id.
-_ANSWERS_INSERT_SQL = """
-WITH stored AS (
+_RESPONSE_INSERT_SQL = """
+WITH response AS (
+    INSERT INTO {response} (survey_id, respondent_id, submitted_at)
+    VALUES (%s, %s, %s)
+    ON CONFLICT (survey_id, respondent_id) DO NOTHING
+    RETURNING id
+), stored AS (
     INSERT INTO {answer} (response_id, question_id, rating, text)
-    SELECT %s, given.question_id, given.rating, given.text
-    FROM unnest(%s::bigint[], %s::integer[], %s::text[]) AS given(question_id, rating, text)
+    SELECT response.id, given.question_id, given.rating, given.text
+    FROM response,
+        unnest(%s::bigint[], %s::integer[], %s::text[])
+        WITH ORDINALITY AS given(question_id, rating, text, n)
+    ORDER BY given.n
     RETURNING id, question_id
+), linked AS (
+    INSERT INTO {answer_choice} (answer_id, choice_id)
+    SELECT stored.id, picked.choice_id
+    FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS picked(question_id, choice_id, n)
+    JOIN stored ON stored.question_id = picked.question_id
+    ORDER BY picked.n
 )
-INSERT INTO {answer_choice} (answer_id, choice_id)
-SELECT stored.id, picked.choice_id
-FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS picked(question_id, choice_id, n)
-JOIN stored ON stored.question_id = picked.question_id
-ORDER BY picked.n
+SELECT id FROM response
 """
 
 
-def _answers_insert(response: Response, given: Sequence[AnswerInput]) -> None:
-    """Store the non-empty answers of a validated response and their chosen options.
-
-    On PostgreSQL one statement, without a model instance per row (at 50 answers, building
-    and saving instances was a third of a submission); elsewhere two bulk inserts.
-    """
+def _response_insert_postgresql(
+    *, survey: Survey, respondent: User, given: Sequence[AnswerInput]
+) -> Response:
+    """Store a valid response in one statement (at 50 answers, building and saving a model
+    instance per row, and the savepoint around the response's insert, were half of a
+    submission)."""
     connection = transaction.get_connection()
-    if connection.vendor == "postgresql":
-        sql = _ANSWERS_INSERT_SQL.format(
-            answer=connection.ops.quote_name(Answer._meta.db_table),
-            answer_choice=connection.ops.quote_name(AnswerChoice._meta.db_table),
+    quote = connection.ops.quote_name
+    sql = _RESPONSE_INSERT_SQL.format(
+        response=quote(Response._meta.db_table),
+        answer=quote(Answer._meta.db_table),
+        answer_choice=quote(AnswerChoice._meta.db_table),
+    )
+    submitted_at = timezone.now()
+    picked = [(answer.question, choice) for answer in given for choice in answer.choices]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                survey.pk,
+                respondent.pk,
+                submitted_at,
+                [answer.question for answer in given],
+                [answer.rating for answer in given],
+                [answer.text for answer in given],
+                [question for question, _choice in picked],
+                [choice for _question, choice in picked],
+            ],
         )
-        picked = [(answer.question, choice) for answer in given for choice in answer.choices]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql,
-                [
-                    response.pk,
-                    [answer.question for answer in given],
-                    [answer.rating for answer in given],
-                    [answer.text for answer in given],
-                    [question for question, _choice in picked],
-                    [choice for _question, choice in picked],
-                ],
-            )
-        return
+        row = cursor.fetchone()
+    if row is None:
+        raise AlreadyResponded
+    response = Response(pk=row[0], survey=survey, respondent=respondent, submitted_at=submitted_at)
+    response._state.adding = False
+    response._state.db = connection.alias
+    return response
+
+
+def _response_insert(
+    *, survey: Survey, respondent: User, given: Sequence[AnswerInput], problems: dict
+) -> Response:
+    """Store a response with the ORM: the response row first (its unique constraint decides
+    AlreadyResponded before the answers' problems are reported), then one bulk insert each
+    for the answers and their chosen options."""
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(survey=survey, respondent=respondent)
+    except IntegrityError as error:
+        raise AlreadyResponded from error
+    if problems:
+        raise AnswersInvalid(problems)
     stored = Answer.objects.bulk_create(
         Answer(
             response=response, question_id=answer.question, rating=answer.rating, text=answer.text
@@ -353,6 +390,7 @@ def _answers_insert(response: Response, given: Sequence[AnswerInput]) -> None:
         for row, answer in zip(stored, given, strict=True)
         for choice_id in answer.choices
     )
+    return response
 
 
 def response_submit(
@@ -361,22 +399,24 @@ def response_submit(
     """Store one person's answers to a survey, all or nothing.
 
     The unique constraint on (survey, respondent) decides who answered first, even for two
-    requests at the same moment: the loser's insert fails and becomes AlreadyResponded. The
-    answers go in with one bulk insert each for answers and chosen options, whatever their number.
+    requests at the same moment: the loser's insert finds the winner's row and becomes
+    AlreadyResponded. The answers go in with a fixed number of statements, whatever their
+    number.
     """
     if not survey.accepts_responses:
         raise NotAcceptingResponses
     problems = response_problems(survey=survey, answers=answers)
+    given = [answer for answer in answers if not answer.is_empty]
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    response = Response.objects.create(survey=survey, respondent=respondent)
-            except IntegrityError as error:
-                raise AlreadyResponded from error
-            if problems:
-                raise AnswersInvalid(problems)
-            _answers_insert(response, [answer for answer in answers if not answer.is_empty])
+            if not problems and transaction.get_connection().vendor == "postgresql":
+                response = _response_insert_postgresql(
+                    survey=survey, respondent=respondent, given=given
+                )
+            else:
+                response = _response_insert(
+                    survey=survey, respondent=respondent, given=given, problems=problems
+                )
             webhook_events.emit(
                 webhook_events.SURVEY_RESPONSE_CREATED,
                 {
