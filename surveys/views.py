@@ -238,6 +238,7 @@ class SurveyChildView(SurveyAPIMixin, GenericAPIView):
     """A route under /api/surveys/{survey_pk}/: the survey is looked up and checked first."""
 
     capabilities: dict[str, Capability] = {}
+    survey_with_owner = False  # True where the view reads survey.owner (one query, not two)
 
     def survey_capability(self, request: Request) -> Capability:
         method = "GET" if request.method == "HEAD" else request.method
@@ -246,7 +247,9 @@ class SurveyChildView(SurveyAPIMixin, GenericAPIView):
     def get_survey(self) -> Survey:
         """The survey of the URL, once per request: 404 if unseen, then the capability check."""
         if not hasattr(self, "_survey"):
-            survey = visible_survey(self.request.user, self.kwargs["survey_pk"], with_owner=True)
+            survey = visible_survey(
+                self.request.user, self.kwargs["survey_pk"], with_owner=self.survey_with_owner
+            )
             self.check_object_permissions(self.request, survey)
             self._survey = survey
         return self._survey
@@ -343,6 +346,7 @@ class SurveyInvitationsView(SurveyChildView):
 
     capabilities = {"GET": Capability.MANAGE, "POST": Capability.MANAGE}
     serializer_class = InvitationOutputSerializer
+    survey_with_owner = True  # invitations_create reads the owner's quota and address
 
     def get_queryset(self):
         return self.get_survey().invitations.all()

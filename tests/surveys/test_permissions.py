@@ -225,7 +225,12 @@ def test_revoking_an_invitation_removes_access(client_for):
         "/api/surveys/999999/results/",
         "/api/surveys/999999/responses/",
         "/api/surveys/99999999999999999999999/",
+        "/api/surveys/99999999999999999999999/responses/",
+        "/api/surveys/9223372036854775808/responses/",
+        "/api/surveys/0/responses/",
+        "/api/surveys/-1/responses/",
         "/api/surveys/abc/",
+        "/api/surveys/abc/responses/",
         "/api/surveys/1/unknown/",
         "/api/surveys/1/invitations/abc/",
     ],
@@ -257,12 +262,16 @@ def test_one_survey_lookup_applies_the_same_rule_as_the_survey_queryset(audience
     for role, user in scenario["users"].items():
         viewer = user or AnonymousUser()
         in_queryset = surveys_visible_to(viewer).filter(pk=survey.pk).exists()
-        try:
-            found = visible_survey(viewer, survey.pk)
-        except Http404:
-            found = None
-        assert (found is not None) == in_queryset, (role, audience, status)
-        if found is not None:
-            expected = surveys_visible_to(viewer).get(pk=survey.pk)
-            assert found.viewer_is_reviewer == expected.viewer_is_reviewer
-            assert found.viewer_is_invited == expected.viewer_is_invited
+        for with_owner in (False, True):
+            try:
+                found = visible_survey(viewer, survey.pk, with_owner=with_owner)
+            except Http404:
+                found = None
+            assert (found is not None) == in_queryset, (role, audience, status, with_owner)
+            if found is not None:
+                expected = surveys_visible_to(viewer).get(pk=survey.pk)
+                assert found == expected
+                assert bool(found.viewer_is_reviewer) == expected.viewer_is_reviewer
+                assert bool(found.viewer_is_invited) == expected.viewer_is_invited
+                assert found.status == expected.status
+                assert found.owner_id == expected.owner_id
