@@ -525,7 +525,6 @@ def device_digest(*, user_agent: str, ip_address: str | None) -> str:
     return hashlib.sha256(f"{user_agent}\n{ip_address or ''}".encode()).hexdigest()
 
 
-@transaction.atomic
 def known_device_record(*, user: User, user_agent: str, ip_address: str | None) -> None:
     """Every successful login (accounts.signals): remember its device and, when the account has
     not logged in from it in KNOWN_DEVICE_DAYS, mail the account (NEW_SIGNIN_EMAIL, capped).
@@ -542,21 +541,24 @@ def known_device_record(*, user: User, user_agent: str, ip_address: str | None) 
         .values_list("pk", "digest", "last_seen_at")
         .first()
     )
-    first = seen is None
-    if seen is not None and seen[1] == digest:
-        known = seen[2] >= now - timedelta(days=KNOWN_DEVICE_DAYS)
+    this_device = seen is not None and seen[1] == digest
+    if seen is not None and this_device and seen[2] >= now - timedelta(days=KNOWN_DEVICE_DAYS):
+        # The usual login: nothing to decide, one row's date to move (no transaction needed).
         KnownDevice.objects.filter(pk=seen[0]).update(last_seen_at=now)
-    else:
-        known = False
-        # A concurrent login from the same new device may insert it first.
-        KnownDevice.objects.update_or_create(
-            user=user, digest=digest, defaults={"last_seen_at": now}
-        )
-    if first or known or not settings.NEW_SIGNIN_EMAIL:
         return
-    notifications.send_new_signin(
-        user=user, device=device_label(user_agent), ip_address=ip_address, when=now
-    )
+    with transaction.atomic():
+        if seen is not None and this_device:
+            KnownDevice.objects.filter(pk=seen[0]).update(last_seen_at=now)
+        else:
+            # A concurrent login from the same new device may insert it first.
+            KnownDevice.objects.update_or_create(
+                user=user, digest=digest, defaults={"last_seen_at": now}
+            )
+        if seen is None or not settings.NEW_SIGNIN_EMAIL:
+            return
+        notifications.send_new_signin(
+            user=user, device=device_label(user_agent), ip_address=ip_address, when=now
+        )
 
 
 def known_devices_expired():

@@ -204,7 +204,21 @@ def survey_close(*, survey: Survey) -> Survey:
 # --- responses ---
 
 
-def _answer_problems(question: Question, answer: AnswerInput, choice_ids: set[int]) -> list[str]:
+@dataclass(frozen=True)
+class _AnswerRules:
+    """What a question accepts, read for validating a response (no model instance needed)."""
+
+    kind: str
+    required: bool
+    scale_max: int | None
+    choice_ids: set[int] = field(default_factory=set)
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in Question.CHOICE_KINDS
+
+
+def _answer_problems(question: _AnswerRules, answer: AnswerInput) -> list[str]:
     kind = question.kind
     takes = "choices" if question.has_choices else kind
     given = {
@@ -221,7 +235,7 @@ def _answer_problems(question: Question, answer: AnswerInput, choice_ids: set[in
         return [message.format(kind=kind.replace("_", " "), takes=takes)]
     problems = []
     if question.has_choices:
-        foreign = [choice for choice in answer.choices if choice not in choice_ids]
+        foreign = [choice for choice in answer.choices if choice not in question.choice_ids]
         if foreign:
             listed = ", ".join(str(choice) for choice in foreign)
             problems.append(_("Not an option of this question: {listed}.").format(listed=listed))
@@ -242,15 +256,27 @@ def _answer_problems(question: Question, answer: AnswerInput, choice_ids: set[in
     return problems
 
 
+def _answer_rules(survey: Survey) -> dict[int, _AnswerRules]:
+    """The survey's questions with their option ids, by question id, in position order: one
+    query (questions left-joined to their choices, a row per choice)."""
+    rules: dict[int, _AnswerRules] = {}
+    rows = (
+        Question.objects.filter(survey=survey)
+        .order_by("position")
+        .values_list("id", "kind", "required", "scale_max", "choices__id")
+    )
+    for question_id, kind, required, scale_max, choice_id in rows:
+        question = rules.get(question_id)
+        if question is None:
+            question = rules[question_id] = _AnswerRules(kind, required, scale_max)
+        if choice_id is not None:
+            question.choice_ids.add(choice_id)
+    return rules
+
+
 def response_problems(*, survey: Survey, answers: Sequence[AnswerInput]) -> dict[str, list[str]]:
     """Every problem with `answers`, keyed by question id; empty when they may be stored."""
-    questions = {question.pk: question for question in survey.questions.all()}
-    choices_of: dict[int, set[int]] = {question_id: set() for question_id in questions}
-    for choice_id, question_id in Choice.objects.filter(question__survey=survey).values_list(
-        "id", "question_id"
-    ):
-        choices_of[question_id].add(choice_id)
-
+    questions = _answer_rules(survey)
     problems: dict[str, list[str]] = {}
     seen: set[int] = set()
     for answer in answers:
@@ -261,15 +287,110 @@ def response_problems(*, survey: Survey, answers: Sequence[AnswerInput]) -> dict
         elif answer.question in seen:
             problems.setdefault(key, []).append(_("This question is answered more than once."))
         else:
-            found = _answer_problems(question, answer, choices_of[question.pk])
+            found = _answer_problems(question, answer)
             if found:
                 problems[key] = found
         seen.add(answer.question)
     answered = {answer.question for answer in answers if not answer.is_empty}
-    for question in questions.values():
-        if question.required and question.pk not in answered and str(question.pk) not in problems:
-            problems[str(question.pk)] = [_("This question is required.")]
+    for question_id, question in questions.items():
+        if question.required and question_id not in answered and str(question_id) not in problems:
+            problems[str(question_id)] = [_("This question is required.")]
     return problems
+
+
+# PostgreSQL: a valid response, its answers and their chosen options in one statement, from
+# parallel arrays. The response row is skipped on a conflict with the person's earlier
+# response, and then so is everything joined to it: no row back means already answered.
+# Each question is answered at most once (response_problems), so an option finds its answer
+# row by question id.
+_RESPONSE_INSERT_SQL = """
+WITH response AS (
+    INSERT INTO {response} (survey_id, respondent_id, submitted_at)
+    VALUES (%s, %s, %s)
+    ON CONFLICT (survey_id, respondent_id) DO NOTHING
+    RETURNING id
+), stored AS (
+    INSERT INTO {answer} (response_id, question_id, rating, text)
+    SELECT response.id, given.question_id, given.rating, given.text
+    FROM response,
+        unnest(%s::bigint[], %s::integer[], %s::text[])
+        WITH ORDINALITY AS given(question_id, rating, text, n)
+    ORDER BY given.n
+    RETURNING id, question_id
+), linked AS (
+    INSERT INTO {answer_choice} (answer_id, choice_id)
+    SELECT stored.id, picked.choice_id
+    FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS picked(question_id, choice_id, n)
+    JOIN stored ON stored.question_id = picked.question_id
+    ORDER BY picked.n
+)
+SELECT id FROM response
+"""
+
+
+def _response_insert_postgresql(
+    *, survey: Survey, respondent: User, given: Sequence[AnswerInput]
+) -> Response:
+    """Store a valid response in one statement (at 50 answers, building and saving a model
+    instance per row, and the savepoint around the response's insert, were half of a
+    submission)."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    sql = _RESPONSE_INSERT_SQL.format(
+        response=quote(Response._meta.db_table),
+        answer=quote(Answer._meta.db_table),
+        answer_choice=quote(AnswerChoice._meta.db_table),
+    )
+    submitted_at = timezone.now()
+    picked = [(answer.question, choice) for answer in given for choice in answer.choices]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                survey.pk,
+                respondent.pk,
+                submitted_at,
+                [answer.question for answer in given],
+                [answer.rating for answer in given],
+                [answer.text for answer in given],
+                [question for question, _choice in picked],
+                [choice for _question, choice in picked],
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise AlreadyResponded
+    response = Response(pk=row[0], survey=survey, respondent=respondent, submitted_at=submitted_at)
+    response._state.adding = False
+    response._state.db = connection.alias
+    return response
+
+
+def _response_insert(
+    *, survey: Survey, respondent: User, given: Sequence[AnswerInput], problems: dict
+) -> Response:
+    """Store a response with the ORM: the response row first (its unique constraint decides
+    AlreadyResponded before the answers' problems are reported), then one bulk insert each
+    for the answers and their chosen options."""
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(survey=survey, respondent=respondent)
+    except IntegrityError as error:
+        raise AlreadyResponded from error
+    if problems:
+        raise AnswersInvalid(problems)
+    stored = Answer.objects.bulk_create(
+        Answer(
+            response=response, question_id=answer.question, rating=answer.rating, text=answer.text
+        )
+        for answer in given
+    )
+    AnswerChoice.objects.bulk_create(
+        AnswerChoice(answer=row, choice_id=choice_id)
+        for row, answer in zip(stored, given, strict=True)
+        for choice_id in answer.choices
+    )
+    return response
 
 
 def response_submit(
@@ -278,36 +399,24 @@ def response_submit(
     """Store one person's answers to a survey, all or nothing.
 
     The unique constraint on (survey, respondent) decides who answered first, even for two
-    requests at the same moment: the loser's insert fails and becomes AlreadyResponded. The
-    answers go in with one bulk insert each for answers and chosen options, whatever their number.
+    requests at the same moment: the loser's insert finds the winner's row and becomes
+    AlreadyResponded. The answers go in with a fixed number of statements, whatever their
+    number.
     """
     if not survey.accepts_responses:
         raise NotAcceptingResponses
     problems = response_problems(survey=survey, answers=answers)
+    given = [answer for answer in answers if not answer.is_empty]
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    response = Response.objects.create(survey=survey, respondent=respondent)
-            except IntegrityError as error:
-                raise AlreadyResponded from error
-            if problems:
-                raise AnswersInvalid(problems)
-            given = [answer for answer in answers if not answer.is_empty]
-            stored = Answer.objects.bulk_create(
-                Answer(
-                    response=response,
-                    question_id=answer.question,
-                    rating=answer.rating,
-                    text=answer.text,
+            if not problems and transaction.get_connection().vendor == "postgresql":
+                response = _response_insert_postgresql(
+                    survey=survey, respondent=respondent, given=given
                 )
-                for answer in given
-            )
-            AnswerChoice.objects.bulk_create(
-                AnswerChoice(answer=row, choice_id=choice_id)
-                for row, answer in zip(stored, given, strict=True)
-                for choice_id in answer.choices
-            )
+            else:
+                response = _response_insert(
+                    survey=survey, respondent=respondent, given=given, problems=problems
+                )
             webhook_events.emit(
                 webhook_events.SURVEY_RESPONSE_CREATED,
                 {

@@ -20,7 +20,7 @@ from accounts.models import User
 from surveys import payloads, selectors, services
 from surveys.models import Survey
 from surveys.pagination import SurveyPagination
-from surveys.permissions import Capability, SurveyAccess, surveys_visible_to
+from surveys.permissions import Capability, SurveyAccess, surveys_visible_to, visible_survey
 from surveys.renderers import CSVRenderer, csv_streaming_response
 from surveys.serializers import (
     InvitationOutputSerializer,
@@ -108,6 +108,12 @@ class SurveyViewSet(SurveyAPIMixin, GenericViewSet):
 
     def get_queryset(self) -> QuerySet[Survey]:
         return surveys_visible_to(self.request.user)
+
+    def get_object(self) -> Survey:
+        """The survey of the URL: 404 if unseen, then the capability check."""
+        survey = visible_survey(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, survey)
+        return survey
 
     def _read(self, survey: Survey, status_code: int = status.HTTP_200_OK) -> Response:
         """A changed survey, read again (the owner's: no viewer flags needed)."""
@@ -232,6 +238,7 @@ class SurveyChildView(SurveyAPIMixin, GenericAPIView):
     """A route under /api/surveys/{survey_pk}/: the survey is looked up and checked first."""
 
     capabilities: dict[str, Capability] = {}
+    survey_with_owner = False  # True where the view reads survey.owner (one query, not two)
 
     def survey_capability(self, request: Request) -> Capability:
         method = "GET" if request.method == "HEAD" else request.method
@@ -240,9 +247,8 @@ class SurveyChildView(SurveyAPIMixin, GenericAPIView):
     def get_survey(self) -> Survey:
         """The survey of the URL, once per request: 404 if unseen, then the capability check."""
         if not hasattr(self, "_survey"):
-            survey = get_object_or_404(
-                surveys_visible_to(self.request.user).select_related("owner"),
-                pk=self.kwargs["survey_pk"],
+            survey = visible_survey(
+                self.request.user, self.kwargs["survey_pk"], with_owner=self.survey_with_owner
             )
             self.check_object_permissions(self.request, survey)
             self._survey = survey
@@ -340,6 +346,7 @@ class SurveyInvitationsView(SurveyChildView):
 
     capabilities = {"GET": Capability.MANAGE, "POST": Capability.MANAGE}
     serializer_class = InvitationOutputSerializer
+    survey_with_owner = True  # invitations_create reads the owner's quota and address
 
     def get_queryset(self):
         return self.get_survey().invitations.all()

@@ -3,8 +3,11 @@
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 
 from surveys.models import Survey
+from surveys.permissions import surveys_visible_to, visible_survey
 from tests.factories import UserFactory
 from tests.surveys.factories import (
     InvitationFactory,
@@ -222,7 +225,12 @@ def test_revoking_an_invitation_removes_access(client_for):
         "/api/surveys/999999/results/",
         "/api/surveys/999999/responses/",
         "/api/surveys/99999999999999999999999/",
+        "/api/surveys/99999999999999999999999/responses/",
+        "/api/surveys/9223372036854775808/responses/",
+        "/api/surveys/0/responses/",
+        "/api/surveys/-1/responses/",
         "/api/surveys/abc/",
+        "/api/surveys/abc/responses/",
         "/api/surveys/1/unknown/",
         "/api/surveys/1/invitations/abc/",
     ],
@@ -243,3 +251,27 @@ def test_deleting_an_invitation_of_another_survey_is_404(client_for):
 
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert scenario["survey"].invitations.count() == 1
+
+
+@pytest.mark.parametrize("audience", [Survey.Audience.PUBLIC, Survey.Audience.INVITED])
+@pytest.mark.parametrize("status", list(Survey.Status.values))
+def test_one_survey_lookup_applies_the_same_rule_as_the_survey_queryset(audience, status):
+    # visible_survey() checks the rule in Python on one row; surveys_visible_to() in SQL.
+    scenario = build_scenario(audience, status)
+    survey = scenario["survey"]
+    for role, user in scenario["users"].items():
+        viewer = user or AnonymousUser()
+        in_queryset = surveys_visible_to(viewer).filter(pk=survey.pk).exists()
+        for with_owner in (False, True):
+            try:
+                found = visible_survey(viewer, survey.pk, with_owner=with_owner)
+            except Http404:
+                found = None
+            assert (found is not None) == in_queryset, (role, audience, status, with_owner)
+            if found is not None:
+                expected = surveys_visible_to(viewer).get(pk=survey.pk)
+                assert found == expected
+                assert bool(found.viewer_is_reviewer) == expected.viewer_is_reviewer
+                assert bool(found.viewer_is_invited) == expected.viewer_is_invited
+                assert found.status == expected.status
+                assert found.owner_id == expected.owner_id

@@ -283,9 +283,11 @@ def test_submitting_takes_the_same_queries_for_5_and_50_answers(owner, client_fo
     many = queries_to_answer(owner, client_for, 50)
 
     assert few == many
-    # survey, questions, choices, response (in a savepoint), answers, chosen options, and the
-    # webhook endpoints subscribed to survey.response_created
-    assert many <= 11
+    # The survey, its questions with their options (one query), the webhook endpoints
+    # subscribed to survey.response_created, and the storing: on PostgreSQL one statement for
+    # the response, its answers and their options; elsewhere the response in a savepoint and
+    # one bulk insert each for answers and options. (The limit was 11 before.)
+    assert many <= (6 if connection.vendor == "postgresql" else 10)
 
 
 @pytest.mark.postgres
