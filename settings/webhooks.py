@@ -1,6 +1,6 @@
 """Webhooks (docs/webhooks.md): which URLs may receive them, and how deliveries are retried."""
 
-from settings.env import env
+from settings.env import REDIS_URL, env
 
 # --- webhooks --- docs/webhooks.md
 # Development only: http:// URLs, and URLs that resolve to loopback, private or link-local
@@ -22,3 +22,10 @@ WEBHOOKS_TASK_BATCH = env.int("WEBHOOKS_TASK_BATCH", default=20)
 WEBHOOKS_PURGE_AFTER_DAYS = env.int("WEBHOOKS_PURGE_AFTER_DAYS", default=30)
 # Who is mailed when an endpoint is disabled (Django's ADMINS: "Name <address>,…").
 ADMINS = [("", address) for address in env.list("ADMINS", default=[])]
+# Seconds every emit may answer "which endpoints subscribe" from the cache (webhooks/
+# endpoint_cache.py; 0: a query each time). Every endpoint change ends the entry at once; this
+# bounds only changes made behind Django's back (raw SQL). On with Redis; the database cache
+# would answer with a query anyway.
+WEBHOOKS_ENDPOINT_CACHE_SECONDS = env.int(
+    "WEBHOOKS_ENDPOINT_CACHE_SECONDS", default=300 if REDIS_URL else 0
+)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from emails.services import email_send
 from webhooks import transport
+from webhooks.endpoint_cache import endpoints_changed
 from webhooks.models import Delivery, Endpoint
 from webhooks.signing import signed_headers
 
@@ -169,6 +170,7 @@ def endpoint_disable(pk: int, *, reason: str) -> bool:
     now = timezone.now()
     if not Endpoint.objects.filter(pk=pk, enabled=True).update(enabled=False, disabled_at=now):
         return False
+    endpoints_changed()  # a queryset update sends no signal
     Delivery.objects.filter(endpoint_id=pk, status=Status.QUEUED).update(
         status=Status.FAILED, last_response="the endpoint was disabled"
     )

@@ -12,7 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from webhooks.models import Delivery, Endpoint
+from webhooks.endpoint_cache import subscriptions
+from webhooks.models import Delivery
 from webhooks.tasks import dispatch_delivery
 
 ACCOUNT_CREATED = "account.created"
@@ -61,11 +62,7 @@ def emit(event_type: str, data: dict[str, Any]) -> list[int]:
     """
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event {event_type!r}")
-    endpoints = [
-        endpoint
-        for endpoint in Endpoint.objects.filter(enabled=True).only("pk", "events")
-        if endpoint.subscribes_to(event_type)
-    ]
+    endpoints = [pk for pk, events in subscriptions() if "*" in events or event_type in events]
     if not endpoints:
         return []
     now = timezone.now()
@@ -76,7 +73,7 @@ def emit(event_type: str, data: dict[str, Any]) -> list[int]:
     )
     rows = Delivery.objects.bulk_create(
         Delivery(
-            endpoint=endpoint,
+            endpoint_id=endpoint_id,
             event_type=event_type,
             webhook_id=webhook_id_create(),
             payload=payload,
@@ -84,7 +81,7 @@ def emit(event_type: str, data: dict[str, Any]) -> list[int]:
             next_attempt_at=now,
             dispatched_at=now,
         )
-        for endpoint in endpoints
+        for endpoint_id in endpoints
     )
     pks = [row.pk for row in rows]
     if not all(pks):  # a backend that returns no ids from a bulk insert
