@@ -24,8 +24,9 @@ WEBHOOKS_PURGE_AFTER_DAYS = env.int("WEBHOOKS_PURGE_AFTER_DAYS", default=30)
 ADMINS = [("", address) for address in env.list("ADMINS", default=[])]
 # Seconds every emit may answer "which endpoints subscribe" from the cache (webhooks/
 # endpoint_cache.py; 0: a query each time). Every endpoint change ends the entry at once; this
-# bounds only changes made behind Django's back (raw SQL). On with Redis; the database cache
-# would answer with a query anyway.
-WEBHOOKS_ENDPOINT_CACHE_SECONDS = env.int(
-    "WEBHOOKS_ENDPOINT_CACHE_SECONDS", default=300 if REDIS_URL else 0
+# bounds only changes made behind Django's back (raw SQL) and a change that committed while the
+# cache was unreachable (nothing retries its invalidation yet). Off unless asked for: with it
+# on, such a change could keep events from a new endpoint for that long. Only with Redis.
+WEBHOOKS_ENDPOINT_CACHE_SECONDS = (
+    env.int("WEBHOOKS_ENDPOINT_CACHE_SECONDS", default=0) if REDIS_URL else 0
 )
