@@ -1,22 +1,16 @@
 """A real Celery worker (with beat) delivers the outbox over real SMTP, through an SMTP outage."""
 
 import os
-import subprocess
-import sys
 import time
-import uuid
 from collections import Counter
 from http import HTTPStatus
-from pathlib import Path
 
 import pytest
 
 from emails.models import OutboundEmail
-from settings.celery import app
-from tests.celery_workers import database_url_of_the_test_db, wait_until
+from tests.celery_workers import celery_worker_running, wait_until
 from tests.conftest import ON_POSTGRES
 
-ROOT = Path(__file__).resolve().parents[2]
 Status = OutboundEmail.Status
 
 pytestmark = [
@@ -34,34 +28,14 @@ pytestmark = [
 @pytest.fixture
 def celery_worker(smtp_server, tmp_path):
     """`celery worker --beat` in its own process, on the test database, sending to `smtp_server`."""
-    app.control.purge()  # tasks a crashed earlier run left behind point at rows that are gone
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "settings.test",
-        "DATABASE_URL": database_url_of_the_test_db(),
-        "EMAIL_URL": f"{smtp_server.url}?timeout=5",
-        "OUTBOX_RETRY_BASE_SECONDS": "1",
-        "OUTBOX_RETRY_MAX_SECONDS": "2",
-        "OUTBOX_SWEEP_SECONDS": "1",
-    }
-    log = tmp_path / "worker.log"
-    command = [
-        *(sys.executable, "-m", "celery", "-A", "settings.celery:app", "worker", "--beat"),
-        *("--schedule", str(tmp_path / "beat-schedule"), "--pool", "solo"),
-        *("--without-gossip", "--without-mingle", "--loglevel", "INFO"),
-        *("--hostname", f"canvass-test-{uuid.uuid4().hex[:8]}@%h"),
-    ]
-    with log.open("w") as output:
-        worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
-    app.conf.task_always_eager = False  # the autouse fixture restores it
-    yield worker
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
-    print(log.read_text())  # pytest shows it only when the test failed
+    with celery_worker_running(
+        tmp_path,
+        "test",
+        EMAIL_URL=f"{smtp_server.url}?timeout=5",
+        OUTBOX_RETRY_BASE_SECONDS="1",
+        OUTBOX_RETRY_MAX_SECONDS="2",
+    ) as worker:
+        yield worker
 
 
 def test_a_real_worker_delivers_and_retries_through_an_outage_sending_each_message_once(

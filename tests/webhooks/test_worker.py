@@ -1,24 +1,18 @@
 """A real Celery worker (with beat) delivers webhooks, through a receiver outage, each once."""
 
 import os
-import subprocess
-import sys
 import time
-import uuid
 from http import HTTPStatus
-from pathlib import Path
 
 import pytest
 
-from settings.celery import app
-from tests.celery_workers import database_url_of_the_test_db, wait_until
+from tests.celery_workers import celery_worker_running, wait_until
 from tests.conftest import ON_POSTGRES
 from tests.smtp import free_port
 from tests.webhooks.receiver import Receiver
 from webhooks.models import Delivery, Endpoint
 from webhooks.signing import secret_create
 
-ROOT = Path(__file__).resolve().parents[2]
 Status = Delivery.Status
 
 pytestmark = [
@@ -35,35 +29,15 @@ pytestmark = [
 
 @pytest.fixture
 def webhook_worker(tmp_path):
-    app.control.purge()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "settings.test",
-        "DATABASE_URL": database_url_of_the_test_db(),
-        "WEBHOOKS_ALLOW_HTTP": "1",
-        "WEBHOOKS_ALLOW_PRIVATE": "1",
-        "WEBHOOKS_RETRY_BASE_SECONDS": "1",
-        "WEBHOOKS_RETRY_MAX_SECONDS": "2",
-        "OUTBOX_SWEEP_SECONDS": "1",
-    }
-    log = tmp_path / "worker.log"
-    command = [
-        *(sys.executable, "-m", "celery", "-A", "settings.celery:app", "worker", "--beat"),
-        *("--schedule", str(tmp_path / "beat-schedule"), "--pool", "solo"),
-        *("--without-gossip", "--without-mingle", "--loglevel", "INFO"),
-        *("--hostname", f"canvass-hooks-{uuid.uuid4().hex[:8]}@%h"),
-    ]
-    with log.open("w") as output:
-        worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
-    app.conf.task_always_eager = False  # the autouse fixture restores it
-    yield worker
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
-    print(log.read_text())
+    with celery_worker_running(
+        tmp_path,
+        "hooks",
+        WEBHOOKS_ALLOW_HTTP="1",
+        WEBHOOKS_ALLOW_PRIVATE="1",
+        WEBHOOKS_RETRY_BASE_SECONDS="1",
+        WEBHOOKS_RETRY_MAX_SECONDS="2",
+    ) as worker:
+        yield worker
 
 
 def test_a_real_worker_delivers_through_an_outage_once_with_the_same_id(
