@@ -14,6 +14,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from emails import delivery
+from emails.batches import due_pks
 from emails.models import OutboundEmail
 from emails.rendering import render_email
 from emails.tasks import dispatch_delivery
@@ -56,20 +57,13 @@ def outbox_send_due(*, ignore_backoff: bool = False, batch_size: int = 500) -> S
     """
     delivery.outbox_release_stuck()
     report = SendReport()
-    last_pk = 0
-    while True:
-        due = delivery.due_emails(timezone.now(), ignore_backoff=ignore_backoff)
-        pks = list(
-            due.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size]
-        )
-        if not pks:
-            return report
-        for pk in pks:
-            if delivery.outbound_email_deliver(pk, ignore_backoff=ignore_backoff):
-                report.sent += 1
-            else:
-                report.not_sent += 1
-        last_pk = pks[-1]
+    due = partial(delivery.due_emails, ignore_backoff=ignore_backoff)
+    for pk in due_pks(lambda: due(timezone.now()), batch_size):
+        if delivery.outbound_email_deliver(pk, ignore_backoff=ignore_backoff):
+            report.sent += 1
+        else:
+            report.not_sent += 1
+    return report
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from emails.batches import due_pks
 from webhooks import delivery
 from webhooks.events import EVENT_TYPES
 from webhooks.guard import endpoint_url_check
@@ -72,20 +73,13 @@ def deliveries_send_due(*, ignore_backoff: bool = False, batch_size: int = 500) 
     Rows another worker holds are skipped by the claim."""
     delivery.deliveries_release_stuck()
     report = SendReport()
-    last_pk = 0
-    while True:
-        due = delivery.due_deliveries(timezone.now(), ignore_backoff=ignore_backoff)
-        pks = list(
-            due.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size]
-        )
-        if not pks:
-            return report
-        for pk in pks:
-            if delivery.delivery_send(pk, ignore_backoff=ignore_backoff):
-                report.delivered += 1
-            else:
-                report.not_delivered += 1
-        last_pk = pks[-1]
+    due = partial(delivery.due_deliveries, ignore_backoff=ignore_backoff)
+    for pk in due_pks(lambda: due(timezone.now()), batch_size):
+        if delivery.delivery_send(pk, ignore_backoff=ignore_backoff):
+            report.delivered += 1
+        else:
+            report.not_delivered += 1
+    return report
 
 
 def deliveries_purgeable(*, older_than_days: int | None = None) -> QuerySet[Delivery]:
